@@ -1,0 +1,12 @@
+import { ServiceCoreModule } from '@lib/platform';
+import { Module } from '@nestjs/common';
+import { BirthsConfig } from './births.config';
+import { BirthsModule } from './births/births.module';
+
+@Module({
+  imports: [
+    ServiceCoreModule.forService({ service: 'births', config: BirthsConfig }),
+    BirthsModule,
+  ],
+})
+export class BirthsAppModule {}

@@ -1,0 +1,27 @@
+import { EventConsumer, EventConsumerFactory } from '@lib/kafka';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { JourneyProjection } from './journey.projection';
+
+export const JOURNEY_TOPICS = ['births.child.v1'];
+
+/** Feeds the journey projection from Kafka; stops consuming before the store closes. */
+@Injectable()
+export class JourneyConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumer: EventConsumer;
+
+  constructor(factory: EventConsumerFactory, projection: JourneyProjection) {
+    this.consumer = factory.create({
+      groupId: 'reporting.journeys',
+      topics: JOURNEY_TOPICS,
+      handler: (consumed) => projection.apply(consumed),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,42 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+/**
+ * One fact in a child's journey, one document an event: `_id` is the event id, so a redelivered
+ * event is dropped by the insert itself and no document ever has two writers.
+ */
+@Schema({ collection: 'journey_entries', versionKey: false })
+export class JourneyEntry {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  nhsNumber!: string;
+
+  @Prop({ required: true })
+  type!: string;
+
+  /** When it happened at the source. */
+  @Prop({ required: true })
+  occurredAt!: string;
+
+  /** The service that published it. */
+  @Prop({ required: true })
+  source!: string;
+
+  @Prop({ type: Object, required: true })
+  facts!: Record<string, unknown>;
+
+  @Prop({ required: true })
+  receivedAt!: Date;
+
+  @Prop({ required: true })
+  topic!: string;
+
+  @Prop({ required: true })
+  partition!: number;
+
+  @Prop({ required: true })
+  offset!: string;
+}
+
+export const JourneyEntrySchema = SchemaFactory.createForClass(JourneyEntry);

@@ -1,0 +1,12 @@
+import { ServiceCoreModule } from '@lib/platform';
+import { Module } from '@nestjs/common';
+import { JourneysModule } from './journeys/journeys.module';
+import { ReportingConfig } from './reporting.config';
+
+@Module({
+  imports: [
+    ServiceCoreModule.forService({ service: 'reporting', config: ReportingConfig }),
+    JourneysModule,
+  ],
+})
+export class ReportingAppModule {}

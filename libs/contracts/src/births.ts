@@ -1,0 +1,29 @@
+import type { EncryptedPersonal } from './encrypted-personal';
+
+/** Sex at birth: M male, F female, I indeterminate, U not known. */
+export type SexAtBirth = 'M' | 'F' | 'I' | 'U';
+
+/** In-clear facts of a birth (contracts/schemas/births/BirthNotified.v1.json, `facts`). */
+export interface BirthFactsV1 {
+  /** 10 digits, no spaces. */
+  nhsNumber: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+  /** Outward code (e.g. `SO14`); null when the postcode is unknown or a ZZ99 pseudo-postcode. */
+  postcodeDistrict: string | null;
+  /** HH:MM, UK local time. */
+  birthTime?: string;
+  sex?: SexAtBirth;
+  /** 200-7000. */
+  birthWeightGrams?: number;
+  /** Completed weeks, 20-45. */
+  gestationWeeks?: number;
+  /** The parent objected to sharing at the birth notification; absent = not stated. */
+  sharingObjection?: boolean;
+}
+
+/** `data` of a `BirthNotified` v1 event on `births.child.v1` (key: the child's NHS number). */
+export interface BirthNotifiedV1 {
+  facts: BirthFactsV1;
+  personal?: EncryptedPersonal;
+}

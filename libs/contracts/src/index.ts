@@ -1,0 +1,7 @@
+export type { CloudEvent, ContractCheck, TopicContract } from './cloud-event';
+export { ContractRegistry } from './contract-registry';
+export { isBackwardCompatible } from './compatibility';
+export type { JsonSchema } from './schema-files';
+export { DEAD_LETTER_HEADERS } from './dead-letter';
+export type { EncryptedPersonal } from './encrypted-personal';
+export type { BirthFactsV1, BirthNotifiedV1, SexAtBirth } from './births';

@@ -1,0 +1,2 @@
+export type { InfraMode, ResolveInfraOptions, RunningInfra } from './types';
+export { resolveInfra } from './resolve-infra';

@@ -1,0 +1,158 @@
+import { CloudEvent, ContractRegistry, DEAD_LETTER_HEADERS } from '@lib/contracts';
+import { redactText, runWithCorrelationId } from '@lib/logging';
+import { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventProducer } from './event-producer';
+import { KafkaConnection } from './kafka-connection';
+
+export interface ConsumedEvent {
+  event: CloudEvent;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+/** Applies one event. Must be idempotent (events can arrive twice) and durable when it resolves. */
+export type EventHandler = (consumed: ConsumedEvent) => Promise<void>;
+
+export interface EventConsumerOptions {
+  groupId: string;
+  topics: string[];
+  handler: EventHandler;
+  /** Attempts before an event that keeps failing is parked on the dead-letter topic. */
+  maxAttempts?: number;
+  retryBackoffMs?: number;
+}
+
+/**
+ * Batch consumer on kafkajs `eachBatch` with manual offset resolution (PITFALLS.md): every
+ * message is validated against contracts/, handled with bounded retries, or dead-lettered with
+ * its cause; its offset is resolved only after that, so a commit never covers undone work, and a
+ * bad message never stops its partition. Heartbeats are sent between messages.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(
+    connection: KafkaConnection,
+    private readonly registry: ContractRegistry,
+    private readonly deadLetters: EventProducer,
+    private readonly logger: Logger,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.consumer = connection.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    // A new group reads from the beginning: projections are built from the whole log.
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.running = true;
+    this.logger.info({ groupId: this.options.groupId, topics: this.options.topics }, 'consuming');
+  }
+
+  /** Stops fetching, lets the batch in hand finish and commits what it resolved. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } =
+      payload;
+    for (const message of batch.messages) {
+      // After a rebalance the batch may belong to someone else now: stop without resolving.
+      if (!isRunning() || isStale()) break;
+      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const key = message.key?.toString('utf8') ?? null;
+    // check() parses the bytes too: not JSON and not the contract are both a contract violation.
+    const check = this.registry.check(topic, message.value);
+    if (!check.valid) {
+      await this.deadLetter(
+        topic,
+        partition,
+        message,
+        `contract violation: ${check.errors.join('; ')}`,
+      );
+      return;
+    }
+    const consumed: ConsumedEvent = {
+      event: check.event,
+      topic,
+      partition,
+      offset: message.offset,
+      key,
+    };
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const backoff = this.options.retryBackoffMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWithCorrelationId(check.event.correlationid, () => this.options.handler(consumed));
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (attempt >= maxAttempts) {
+          await this.deadLetter(
+            topic,
+            partition,
+            message,
+            `handler failed ${attempt} times: ${reason}`,
+          );
+          return;
+        }
+        this.logger.warn(
+          { topic, partition, offset: message.offset, attempt, err: error },
+          'handler failed, retrying',
+        );
+        await sleep(backoff * 2 ** (attempt - 1));
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+  ): Promise<void> {
+    const headers: IHeaders = {
+      ...message.headers,
+      // A handler's error text may quote a value: scrubbed like a log line.
+      [DEAD_LETTER_HEADERS.error]: redactText(reason).slice(0, 4000),
+      [DEAD_LETTER_HEADERS.sourceTopic]: topic,
+      [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
+      [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+      [DEAD_LETTER_HEADERS.consumerGroup]: this.options.groupId,
+    };
+    await this.deadLetters.sendRaw(`${topic}.dlt`, message.key, message.value, headers);
+    this.logger.warn({ topic, partition, offset: message.offset, reason }, 'dead-lettered');
+  }
+}

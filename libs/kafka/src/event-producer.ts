@@ -1,0 +1,135 @@
+import { CloudEvent, ContractRegistry } from '@lib/contracts';
+import { currentCorrelationId } from '@lib/logging';
+import { IHeaders, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { KafkaConnection } from './kafka-connection';
+
+/** What a service says about an event; the producer builds the CloudEvent around it. */
+export interface PublishRequest<T> {
+  topic: string;
+  /** Kafka key: the subject stream (a child's NHS number, `family:<id>`, …). Always set. */
+  key: string;
+  type: string;
+  /** Deterministic, derived from the input's idempotency key and version. */
+  id: string;
+  subject: string;
+  /** When it happened (or was notified) at the source. */
+  time: string;
+  data: T;
+  version?: number;
+  recordedtime?: string;
+  sourceorg?: string;
+  subjectversion?: number;
+}
+
+export class ContractViolationError extends Error {
+  override name = 'ContractViolationError';
+  constructor(
+    readonly topic: string,
+    readonly errors: string[],
+  ) {
+    super(`event does not match its contract on ${topic}: ${errors.join('; ')}`);
+  }
+}
+
+export interface PublishedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Publishes CloudEvents validated against contracts/. Sends go one at a time (kafkajs'
+ * idempotent producer is experimental and concurrent sends reorder, PITFALLS.md); consumers
+ * dedupe by event id because a retried send can still duplicate.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private connected?: Promise<void>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    connection: KafkaConnection,
+    private readonly registry: ContractRegistry,
+    private readonly source: string,
+    private readonly logger: Logger,
+  ) {
+    this.producer = connection.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: false,
+      maxInFlightRequests: 1,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  buildEvent<T>(request: PublishRequest<T>): CloudEvent<T> {
+    const version = request.version ?? this.registry.latestVersion(request.type);
+    const correlationid = currentCorrelationId();
+    return {
+      specversion: '1.0',
+      id: request.id,
+      type: request.type,
+      source: this.source,
+      subject: request.subject,
+      time: request.time,
+      dataschema: this.registry.dataSchemaId(request.type, version),
+      datacontenttype: 'application/json',
+      ...(request.recordedtime ? { recordedtime: request.recordedtime } : {}),
+      ...(correlationid ? { correlationid } : {}),
+      ...(request.sourceorg ? { sourceorg: request.sourceorg } : {}),
+      ...(request.subjectversion ? { subjectversion: request.subjectversion } : {}),
+      data: request.data,
+    };
+  }
+
+  /** Validates, then sends keyed on the subject; resolves once the broker acknowledged it. */
+  async publish<T>(request: PublishRequest<T>): Promise<PublishedRecord> {
+    const event = this.buildEvent(request);
+    const check = this.registry.check(request.topic, event);
+    if (!check.valid) throw new ContractViolationError(request.topic, check.errors);
+    const headers: IHeaders = { 'ce-type': event.type, 'ce-id': event.id };
+    if (event.correlationid) headers['correlation-id'] = event.correlationid;
+    const record = await this.sendRaw(request.topic, request.key, JSON.stringify(event), headers);
+    this.logger.debug(
+      { topic: record.topic, partition: record.partition, type: event.type },
+      'published',
+    );
+    return record;
+  }
+
+  /** Sends bytes as they are (dead-letter records keep the original value). */
+  async sendRaw(
+    topic: string,
+    key: string | Buffer | null,
+    value: string | Buffer | null,
+    headers: IHeaders,
+  ): Promise<PublishedRecord> {
+    const send = async (): Promise<PublishedRecord> => {
+      await this.connect();
+      const [meta] = await this.producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key, value, headers }],
+      });
+      if (!meta) throw new Error(`no acknowledgement from the broker for ${topic}`);
+      return { topic, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
+    };
+    const next = this.queue.then(send, send);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.connected) await this.producer.disconnect();
+    this.connected = undefined;
+  }
+}

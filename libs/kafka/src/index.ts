@@ -1,0 +1,16 @@
+export { KafkaConnection, type KafkaConnectionOptions } from './kafka-connection';
+export { TopicMismatchError, TopicProvisioner } from './topic-provisioner';
+export {
+  ContractViolationError,
+  EventProducer,
+  type PublishRequest,
+  type PublishedRecord,
+} from './event-producer';
+export {
+  EventConsumer,
+  type ConsumedEvent,
+  type EventConsumerOptions,
+  type EventHandler,
+} from './event-consumer';
+export { deterministicEventId } from './event-ids';
+export { EventConsumerFactory, KafkaModule, type KafkaModuleOptions } from './kafka.module';

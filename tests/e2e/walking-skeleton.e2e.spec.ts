@@ -1,0 +1,175 @@
+import { NhsNumberGenerator } from '@lib/nhs-number';
+import request from 'supertest';
+import { BirthsAppModule } from '../../apps/births/src/births-app.module';
+import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.module';
+import { eventually, startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(120_000);
+
+// Given births and reporting running on real Kafka and a real store,
+// when a minimal birth is posted to births,
+// then reporting shows it as the child's journey.
+describe('walking skeleton: a birth flows from births to reporting', () => {
+  const nhsNumbers = new NhsNumberGenerator('test');
+  let births: TestApp;
+  let reporting: TestApp;
+
+  beforeAll(async () => {
+    births = await startTestApp(BirthsAppModule, 'births');
+    reporting = await startTestApp(ReportingAppModule, 'reporting');
+  });
+
+  afterAll(async () => {
+    await births?.close();
+    await reporting?.close();
+  });
+
+  it('should store, publish, consume and show the birth as a journey', async () => {
+    const nhsNumber = nhsNumbers.next();
+    const posted = await request(births.app.getHttpServer())
+      .post('/births')
+      .send({ nhsNumber, birthDate: '2026-11-02', postcode: 'qx1 4zz' })
+      .expect(201);
+    expect(posted.body).toEqual({
+      nhsNumber,
+      eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      created: true,
+    });
+    expect(posted.headers.location).toBe(`/births/${nhsNumber}`);
+
+    const stored = await request(births.app.getHttpServer())
+      .get(`/births/${nhsNumber}`)
+      .expect(200);
+    expect(stored.body).toMatchObject({ nhsNumber, birthDate: '2026-11-02', postcode: 'QX1 4ZZ' });
+
+    const journey = await eventually(async () => {
+      const res = await request(reporting.app.getHttpServer()).get(`/journeys/${nhsNumber}`);
+      return res.status === 200 ? (res.body as Record<string, unknown>) : undefined;
+    });
+    expect(journey).toEqual({
+      nhsNumber,
+      birth: {
+        birthDate: '2026-11-02',
+        postcodeDistrict: 'QX1',
+        source: 'births',
+        notifiedAt: '2026-11-02T00:00:00Z',
+      },
+      events: [
+        {
+          type: 'BirthNotified',
+          occurredAt: '2026-11-02T00:00:00Z',
+          source: 'births',
+          facts: { nhsNumber, birthDate: '2026-11-02', postcodeDistrict: 'QX1' },
+        },
+      ],
+    });
+  });
+
+  it('should answer a re-sent notification with the same event id and keep one journey entry', async () => {
+    const nhsNumber = nhsNumbers.next();
+    const body = { nhsNumber, birthDate: '2026-10-30', postcode: 'QX2 7AB' };
+    const first = await request(births.app.getHttpServer()).post('/births').send(body).expect(201);
+    const again = await request(births.app.getHttpServer()).post('/births').send(body).expect(200);
+    expect(again.body).toEqual({ nhsNumber, eventId: first.body.eventId, created: false });
+
+    await eventually(async () => {
+      const res = await request(reporting.app.getHttpServer()).get(`/journeys/${nhsNumber}`);
+      return res.status === 200 ? true : undefined;
+    });
+    // A later birth proves the consumer has moved past anything the re-send could have caused.
+    const marker = nhsNumbers.next();
+    await request(births.app.getHttpServer())
+      .post('/births')
+      .send({ ...body, nhsNumber: marker })
+      .expect(201);
+    await eventually(async () => {
+      const res = await request(reporting.app.getHttpServer()).get(`/journeys/${marker}`);
+      return res.status === 200 ? true : undefined;
+    });
+    const res = await request(reporting.app.getHttpServer())
+      .get(`/journeys/${nhsNumber}`)
+      .expect(200);
+    expect(res.body.events).toHaveLength(1);
+  });
+
+  describe('bad input', () => {
+    it('should refuse an invalid NHS number with 400 naming the field and reason', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .send({ nhsNumber: '9995000019', birthDate: '2026-11-02', postcode: 'QX1 4ZZ' })
+        .expect(400);
+      expect(res.body.problems).toEqual([
+        { field: 'nhsNumber', reason: 'nhsNumber fails the Modulus 11 check digit' },
+      ]);
+    });
+
+    it('should refuse unknown fields with 400', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .send({
+          nhsNumber: nhsNumbers.next(),
+          birthDate: '2026-11-02',
+          postcode: 'QX1 4ZZ',
+          favouriteColour: 'teal',
+        })
+        .expect(400);
+      expect(res.body.problems).toEqual([
+        { field: 'favouriteColour', reason: 'is not an allowed field' },
+      ]);
+    });
+
+    it('should refuse a query operator where a value belongs', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .send({ nhsNumber: { $ne: null }, birthDate: '2026-11-02', postcode: 'QX1 4ZZ' })
+        .expect(400);
+      expect(res.body.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'nhsNumber' })]),
+      );
+    });
+
+    it('should list every missing field at once', async () => {
+      const res = await request(births.app.getHttpServer()).post('/births').send({}).expect(400);
+      const fields = (res.body.problems as { field: string }[]).map((p) => p.field);
+      expect(new Set(fields)).toEqual(new Set(['nhsNumber', 'birthDate', 'postcode']));
+    });
+
+    it('should refuse an impossible date and a malformed postcode', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .send({ nhsNumber: nhsNumbers.next(), birthDate: '2026-02-30', postcode: 'NOT A POSTCODE' })
+        .expect(400);
+      expect(res.body.problems).toEqual(
+        expect.arrayContaining([
+          { field: 'birthDate', reason: 'birthDate must be a date as YYYY-MM-DD' },
+          { field: 'postcode', reason: 'postcode must be a UK postcode such as QX1 4ZZ' },
+        ]),
+      );
+    });
+
+    it('should answer 413 to an oversized body, not 500', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ nhsNumber: nhsNumbers.next(), padding: 'x'.repeat(200 * 1024) }))
+        .expect(413);
+      expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    });
+
+    it('should answer 400 to malformed JSON', async () => {
+      const res = await request(births.app.getHttpServer())
+        .post('/births')
+        .set('content-type', 'application/json')
+        .send('{"nhsNumber": ')
+        .expect(400);
+      expect(res.body.message).toBe('request body is not valid JSON');
+    });
+
+    it('should refuse a malformed NHS number in a path with 400', async () => {
+      const res = await request(reporting.app.getHttpServer()).get('/journeys/12345').expect(400);
+      expect(res.body.problems).toEqual([
+        { field: 'nhsNumber', reason: 'nhsNumber must be exactly 10 digits with no spaces' },
+      ]);
+    });
+  });
+});

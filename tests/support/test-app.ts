@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createServiceApp } from '@lib/platform';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  database: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a real service app (real Kafka, real store from the global setup) with its own fresh
+ * database and consumer-group prefix, so test files never see each other's data.
+ */
+export async function startTestApp(appModule: Type<unknown>, service: string): Promise<TestApp> {
+  const runId = randomUUID().slice(0, 8);
+  const database = `test_${service.replace(/-/g, '_')}_${runId}`;
+  const overrides: Record<string, string> = {
+    PORT: '1',
+    MONGODB_DB: database,
+    KAFKA_GROUP_PREFIX: `test-${runId}.`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  };
+  // Config is read from the environment while the module is created; set it for that moment only.
+  const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, overrides);
+  let app: NestExpressApplication;
+  try {
+    app = await createServiceApp(appModule, {
+      title: service,
+      description: `${service} under test`,
+    });
+    await app.init();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return { app, database, close: () => app.close() };
+}
+
+/** Polls until `probe` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20000,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
