@@ -6,7 +6,8 @@ import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, KafkaMessage } from 'kafkajs';
+import { KafkaMessage } from 'kafkajs';
+import { readIndependently } from '../../../tests/support/kafka-reader';
 import { deterministicEventId } from './event-ids';
 import { ConsumedEvent } from './event-consumer';
 import { EventProducer } from './event-producer';
@@ -19,38 +20,6 @@ jest.setTimeout(120_000);
 const TOPIC = 'births.child.v1';
 const brokers = (): string[] => (process.env.KAFKA_BROKERS ?? '').split(',');
 const logger = createLogger({ service: 'kafka-int', level: 'silent' });
-
-/** Reads a topic from the beginning with plain kafkajs (not our wrapper) until `done` says so. */
-async function readIndependently(
-  topic: string,
-  done: (seen: KafkaMessage[]) => boolean,
-  timeoutMs = 30_000,
-): Promise<KafkaMessage[]> {
-  const kafka = new Kafka({ clientId: 'independent-reader', brokers: brokers(), logLevel: 0 });
-  const consumer = kafka.consumer({ groupId: `independent-${randomUUID()}` });
-  const seen: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const finished = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), timeoutMs);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(message);
-        if (done(seen)) {
-          clearTimeout(timer);
-          resolve();
-        }
-        return Promise.resolve();
-      },
-    });
-  });
-  try {
-    await finished;
-  } finally {
-    await consumer.disconnect();
-  }
-  return seen;
-}
 
 function birthEvent(producer: EventProducer, nhsNumber: string) {
   const data: BirthNotifiedV1 = {

@@ -20,6 +20,8 @@ export interface PublishRequest<T> {
   recordedtime?: string;
   sourceorg?: string;
   subjectversion?: number;
+  /** The request that caused it; defaults to the correlation id in scope (a relay passes the stored one). */
+  correlationid?: string;
 }
 
 export class ContractViolationError extends Error {
@@ -64,7 +66,7 @@ export class EventProducer {
 
   buildEvent<T>(request: PublishRequest<T>): CloudEvent<T> {
     const version = request.version ?? this.registry.latestVersion(request.type);
-    const correlationid = currentCorrelationId();
+    const correlationid = request.correlationid ?? currentCorrelationId();
     return {
       specversion: '1.0',
       id: request.id,

@@ -81,6 +81,7 @@ export class BirthRelay implements OnApplicationBootstrap, OnApplicationShutdown
         subject: n.nhsNumber,
         time: `${n.birthDate}T00:00:00Z`,
         recordedtime: n.receivedAt.toISOString(),
+        correlationid: n.correlationId,
         data,
       });
       await this.notifications

@@ -1,4 +1,5 @@
 import { deterministicEventId } from '@lib/kafka';
+import { currentCorrelationId } from '@lib/logging';
 import { ensureIndexes } from '@lib/platform';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -43,6 +44,7 @@ export class BirthsService implements OnModuleInit {
         postcode: dto.postcode,
         eventId,
         receivedAt,
+        correlationId: currentCorrelationId() ?? eventId,
         publishedAt: null,
       });
       return { eventId, created: true };

@@ -24,6 +24,10 @@ export class BirthNotification {
   @Prop({ required: true })
   receivedAt!: Date;
 
+  /** The request's correlation id, so the event published later carries it on. */
+  @Prop({ type: String, required: true })
+  correlationId!: string;
+
   /** Written only by the relay, once the broker acknowledged the event. */
   @Prop({ type: Date, default: null })
   publishedAt!: Date | null;
