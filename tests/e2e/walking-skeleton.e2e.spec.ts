@@ -2,6 +2,7 @@ import { NhsNumberGenerator } from '@lib/nhs-number';
 import request from 'supertest';
 import { BirthsAppModule } from '../../apps/births/src/births-app.module';
 import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.module';
+import { readIndependently } from '../support/kafka-reader';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -90,6 +91,25 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
       .get(`/journeys/${nhsNumber}`)
       .expect(200);
     expect(res.body.events).toHaveLength(1);
+  });
+
+  it('should carry the caller’s correlation id from HTTP into the published event', async () => {
+    const nhsNumber = nhsNumbers.next();
+    const posted = await request(births.app.getHttpServer())
+      .post('/births')
+      .set('x-correlation-id', 'skeleton-corr-42')
+      .send({ nhsNumber, birthDate: '2026-11-03', postcode: 'QX3 1CD' })
+      .expect(201);
+    expect(posted.headers['x-correlation-id']).toBe('skeleton-corr-42');
+    const seen = await readIndependently('births.child.v1', (s) =>
+      s.some((m) => m.key?.toString() === nhsNumber),
+    );
+    const message = seen.find((m) => m.key?.toString() === nhsNumber)!;
+    expect(JSON.parse(message.value!.toString())).toMatchObject({
+      id: posted.body.eventId,
+      correlationid: 'skeleton-corr-42',
+    });
+    expect(message.headers?.['correlation-id']?.toString()).toBe('skeleton-corr-42');
   });
 
   describe('bad input', () => {

@@ -34,4 +34,3 @@ export async function readIndependently(
   }
   return seen;
 }
-

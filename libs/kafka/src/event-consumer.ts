@@ -56,12 +56,12 @@ export class EventConsumer {
     await this.consumer.connect();
     // A new group reads from the beginning: projections are built from the whole log.
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    this.running = true;
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.running = true;
     this.logger.info({ groupId: this.options.groupId, topics: this.options.topics }, 'consuming');
   }
 
@@ -118,6 +118,9 @@ export class EventConsumer {
         return;
       } catch (error) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // Shutting down: leave the offset unresolved so the event is handled again after restart,
+        // rather than dead-lettering it for a failure that the shutdown itself caused.
+        if (!this.running) throw error;
         if (attempt >= maxAttempts) {
           await this.deadLetter(
             topic,

@@ -1,5 +1,5 @@
 import { BirthNotifiedV1, ContractRegistry, DEAD_LETTER_HEADERS } from '@lib/contracts';
-import { createLogger } from '@lib/logging';
+import { createLogger, currentCorrelationId, runWithCorrelationId } from '@lib/logging';
 import { NhsNumberGenerator } from '@lib/nhs-number';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -145,6 +145,7 @@ describe('Kafka library on a real broker', () => {
       const key = nhsNumbers.next(); // one key: everything below lands on one partition, in order
       const poison = nhsNumbers.next();
       const handled: ConsumedEvent[] = [];
+      const correlationIds: (string | undefined)[] = [];
       const attempts = new Map<string, number>();
       const groupId = `int-${randomUUID()}`;
       const consumer = new EventConsumer(connection, registry, producer, logger, {
@@ -159,6 +160,7 @@ describe('Kafka library on a real broker', () => {
           if (facts.nhsNumber === poison)
             return Promise.reject(new Error(`store refused ${poison}`));
           handled.push(consumed);
+          correlationIds.push(currentCorrelationId());
           return Promise.resolve();
         },
       });
@@ -169,7 +171,11 @@ describe('Kafka library on a real broker', () => {
         id: randomUUID(),
         data: { facts: { birthDate: '2026-11-01' } },
       };
-      const last = { ...good, id: randomUUID() };
+      // Built inside a request's scope, as births does: the id travels in the envelope.
+      const last = runWithCorrelationId('int-corr-7', () => ({
+        ...birthEvent(producer, key),
+        id: randomUUID(),
+      }));
       for (const value of [
         '{not json',
         JSON.stringify(wrongShape),
@@ -205,6 +211,8 @@ describe('Kafka library on a real broker', () => {
         // The message after the poison one was still handled: the partition kept flowing.
         await waitFor(() => handled.some((h) => h.event.id === last.id));
         expect(handled.map((h) => h.event.id)).toEqual([last.id]);
+        // The handler ran in the scope of the event's correlation id (so its logs carry it).
+        expect(correlationIds).toEqual(['int-corr-7']);
       } finally {
         await consumer.stop();
       }

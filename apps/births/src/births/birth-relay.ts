@@ -1,7 +1,12 @@
 import { BirthNotifiedV1 } from '@lib/contracts';
 import { EventProducer } from '@lib/kafka';
 import { ROOT_LOGGER } from '@lib/logging';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { Logger } from 'pino';
@@ -18,7 +23,7 @@ const BATCH = 100;
  * and mark re-sends the same event id, which consumers drop.
  */
 @Injectable()
-export class BirthRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BirthRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private pass: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -37,7 +42,8 @@ export class BirthRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the producer and the store close (their own shutdown hooks).
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.pass;

@@ -1,12 +1,12 @@
 import { EventConsumer, EventConsumerFactory } from '@lib/kafka';
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JourneyProjection } from './journey.projection';
 
 export const JOURNEY_TOPICS = ['births.child.v1'];
 
 /** Feeds the journey projection from Kafka; stops consuming before the store closes. */
 @Injectable()
-export class JourneyConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JourneyConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: EventConsumer;
 
   constructor(factory: EventConsumerFactory, projection: JourneyProjection) {
@@ -21,7 +21,8 @@ export class JourneyConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.consumer.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before every onApplicationShutdown, so the store is still open while in-flight work finishes.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
 }
