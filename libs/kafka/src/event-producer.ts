@@ -1,6 +1,6 @@
 import { CloudEvent, ContractRegistry } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
-import { IHeaders, Producer } from 'kafkajs';
+import { IHeaders, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaConnection } from './kafka-connection';
 
@@ -58,6 +58,8 @@ export class EventProducer {
   ) {
     this.producer = connection.kafka.producer({
       allowAutoTopicCreation: false,
+      // murmur2 on the key, as Java clients partition: one NHS number → one partition for everyone.
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: false,
       maxInFlightRequests: 1,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },

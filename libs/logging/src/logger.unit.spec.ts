@@ -67,6 +67,15 @@ describe('createLogger', () => {
     // what can be caught structurally is caught.
   });
 
+  it('should keep fields that only look like identifiers by name', () => {
+    const { logger, entries } = captureLogger();
+    logger.info(
+      { namespace: 'Consumer', topic: 'births.child.v1', groupId: 'reporting' },
+      'joined',
+    );
+    expect(entries()[0]).toMatchObject({ namespace: 'Consumer', topic: 'births.child.v1' });
+  });
+
   it('should redact through the Nest logger adapter as well', () => {
     const { logger, raw } = captureLogger();
     new AppLogger(logger).log(`consumed BirthNotified for ${NHS}`, 'ReportingConsumer');

@@ -6,7 +6,7 @@
 export const REDACTED = '[redacted]';
 
 const IDENTIFYING_KEY =
-  /(nhs|name|address|postcode|post_code|dob|birth_?date|date_?of_?birth|mother|carer|phone|email|line[0-9])/i;
+  /(nhs|names?$|address|postcode|post_code|dob|birth_?date|date_?of_?birth|mother|carer|phone|email|line_?[0-9])/i;
 
 // 10 digits, optionally spaced 3-3-4 or hyphenated; not inside a longer run of digits.
 const NHS_NUMBER_TEXT = /(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])/g;
