@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    infra = await resolveInfra({ purpose: 'dev', log: say });
+    infra = await resolveInfra({ purpose: 'dev', log: say, stopOnSignal: false });
     say(
       `${infra.mode} infrastructure: kafka ${infra.kafkaBrokers.join(',')}, store ${infra.mongoUri}`,
     );

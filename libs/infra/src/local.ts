@@ -289,7 +289,11 @@ async function sweepTestDirs(log: Log): Promise<void> {
 
 /* ---------------- entry ---------------- */
 
-export async function startLocal(purpose: 'dev' | 'test', log: Log): Promise<RunningInfra> {
+export async function startLocal(
+  purpose: 'dev' | 'test',
+  log: Log,
+  stopOnSignal = true,
+): Promise<RunningInfra> {
   const layout = cacheLayout();
   await provisionAll(layout, log);
 
@@ -409,7 +413,7 @@ export async function startLocal(purpose: 'dev' | 'test', log: Log): Promise<Run
       }
     },
   };
-  registerLive(handle);
+  registerLive(handle, stopOnSignal);
 
   return {
     mode: 'local',

@@ -202,19 +202,21 @@ export interface Stoppable {
   terminateSync(): void;
 }
 
-const live = new Set<Stoppable>();
+/** What is running, and whether a signal should stop it (false: the caller orders its own shutdown). */
+const live = new Map<Stoppable, boolean>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const signalHandlers = new Map<NodeJS.Signals, () => void>();
 let handlingSignal = false;
 
 function onProcessExit(): void {
-  for (const s of live) s.terminateSync();
+  for (const s of live.keys()) s.terminateSync();
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (handlingSignal) return;
+  const ours = [...live].filter(([, stopOnSignal]) => stopOnSignal).map(([s]) => s);
+  if (handlingSignal || ours.length === 0) return;
   handlingSignal = true;
-  void Promise.allSettled([...live].map((s) => s.stop())).then(() => {
+  void Promise.allSettled(ours.map((s) => s.stop())).then(() => {
     uninstallHandlers();
     handlingSignal = false;
     // If nobody else listens for this signal, re-raise it so the default action (exit) happens;
@@ -239,8 +241,8 @@ function uninstallHandlers(): void {
   signalHandlers.clear();
 }
 
-export function registerLive(s: Stoppable): void {
-  live.add(s);
+export function registerLive(s: Stoppable, stopOnSignal = true): void {
+  live.set(s, stopOnSignal);
   installHandlers();
 }
 

@@ -28,9 +28,9 @@ export async function resolveInfra(options: ResolveInfraOptions): Promise<Runnin
       return startContainers(options.purpose, log);
     case 'auto':
       if (await dockerAnswers()) return startContainers(options.purpose, log);
-      return startLocal(options.purpose, log);
+      return startLocal(options.purpose, log, options.stopOnSignal ?? true);
     case 'local':
-      return startLocal(options.purpose, log);
+      return startLocal(options.purpose, log, options.stopOnSignal ?? true);
   }
 }
 

@@ -16,6 +16,12 @@ export interface ResolveInfraOptions {
   purpose: 'dev' | 'test';
   /** Progress lines ("building FerretDB launcher (first run, ~2 min)…"). Defaults to stderr. */
   log?: (line: string) => void;
+  /**
+   * Stop the infrastructure on SIGINT/SIGTERM/SIGHUP (default true). A caller that must stop its
+   * own processes first (apps before the broker they commit offsets to) passes false and calls
+   * stop() itself; process exit still ends everything.
+   */
+  stopOnSignal?: boolean;
 }
 
 export type Log = (line: string) => void;
