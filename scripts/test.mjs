@@ -5,10 +5,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDependencies } from './ensure-deps.mjs';
+import { ensureDependencies, run } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 ensureDependencies(root);
+// Some end-to-end tests run an app as its own process (to kill it): they need the build.
+run(root, 'npm', ['run', '--silent', 'build']);
 
 const tiers = [
   { name: 'unit', args: ['--selectProjects', 'unit'] },

@@ -13,7 +13,11 @@ export interface TestApp {
  * Boots a real service app (real Kafka, real store from the global setup) with its own fresh
  * database and consumer-group prefix, so test files never see each other's data.
  */
-export async function startTestApp(appModule: Type<unknown>, service: string): Promise<TestApp> {
+export async function startTestApp(
+  appModule: Type<unknown>,
+  service: string,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const runId = randomUUID().slice(0, 8);
   const database = `test_${service.replace(/-/g, '_')}_${runId}`;
   const overrides: Record<string, string> = {
@@ -21,6 +25,9 @@ export async function startTestApp(appModule: Type<unknown>, service: string): P
     MONGODB_DB: database,
     KAFKA_GROUP_PREFIX: `test-${runId}.`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    // Tests poll; the security test lowers it to see the 429.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
   };
   // Config is read from the environment while the module is created; set it for that moment only.
   const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));

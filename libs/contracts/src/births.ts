@@ -20,6 +20,8 @@ export interface BirthFactsV1 {
   gestationWeeks?: number;
   /** The parent objected to sharing at the birth notification; absent = not stated. */
   sharingObjection?: boolean;
+  /** Centre whose reach area held the address at the event date; null/absent while unassigned. */
+  centreId?: string | null;
 }
 
 /** `data` of a `BirthNotified` v1 event on `births.child.v1` (key: the child's NHS number). */
@@ -27,3 +29,6 @@ export interface BirthNotifiedV1 {
   facts: BirthFactsV1;
   personal?: EncryptedPersonal;
 }
+
+/** `data` of a `BirthCorrected` v1 event: the full new state, same shape as a notification. */
+export type BirthCorrectedV1 = BirthNotifiedV1;

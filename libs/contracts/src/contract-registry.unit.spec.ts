@@ -57,7 +57,7 @@ describe(ContractRegistry, () => {
   });
 
   describe('topics', () => {
-    it('should list the six event topics with their dead-letter topics and 12 partitions', () => {
+    it('should list the seven event topics with their dead-letter topics and 12 partitions', () => {
       const topics = sut.topics();
       expect(topics.map((t) => t.name)).toEqual([
         'births.child.v1',
@@ -66,12 +66,13 @@ describe(ContractRegistry, () => {
         'registrations.child.v1',
         'registrations.family.v1',
         'geography.reference.v1',
+        'privacy.subject.v1',
       ]);
       for (const topic of topics) {
         expect(topic.deadLetterTopic).toBe(`${topic.name}.dlt`);
         expect(topic.partitions).toBe(12);
       }
-      expect(topics[0].eventTypes).toEqual(['BirthNotified']);
+      expect(topics[0].eventTypes).toEqual(['BirthNotified', 'BirthCorrected']);
     });
   });
 

@@ -4,4 +4,10 @@ export { isBackwardCompatible } from './compatibility';
 export type { JsonSchema } from './schema-files';
 export { DEAD_LETTER_HEADERS } from './dead-letter';
 export type { EncryptedPersonal } from './encrypted-personal';
-export type { BirthFactsV1, BirthNotifiedV1, SexAtBirth } from './births';
+export type { BirthCorrectedV1, BirthFactsV1, BirthNotifiedV1, SexAtBirth } from './births';
+export {
+  ERASURE_REASONS,
+  type ErasureReason,
+  type SubjectErasedFactsV1,
+  type SubjectErasedV1,
+} from './privacy';

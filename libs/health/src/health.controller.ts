@@ -1,3 +1,4 @@
+import { Public } from '@lib/auth';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -9,6 +10,7 @@ import {
 import { KafkaHealthIndicator } from './kafka.health';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

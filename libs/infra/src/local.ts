@@ -349,11 +349,13 @@ export async function startLocal(
   };
 
   let kafkaPort = 0;
+  let kafkaControllerPort = 0;
   let mPortUsed = 0;
   const kafkaP = withRetry(
     async () => {
       const p = await kafkaPorts();
       kafkaPort = p.port;
+      kafkaControllerPort = p.controllerPort;
       return startKafka({
         layout,
         dir: kafkaDir,
@@ -415,10 +417,30 @@ export async function startLocal(
   };
   registerLive(handle, stopOnSignal);
 
+  // Outage drills for tests: stop the broker and start it again on the same ports and data.
+  let kafkaChild = kafkaRes.value.child;
+  const kafkaControl = {
+    stop: async (): Promise<void> => {
+      await kafkaChild.stop();
+    },
+    start: async (): Promise<void> => {
+      const restarted = await startKafka({
+        layout,
+        dir: kafkaDir,
+        port: kafkaPort,
+        controllerPort: kafkaControllerPort,
+        log,
+      });
+      children.splice(children.indexOf(kafkaChild), 1, restarted.child);
+      kafkaChild = restarted.child;
+    },
+  };
+
   return {
     mode: 'local',
     kafkaBrokers: [`127.0.0.1:${kafkaPort}`],
     mongoUri: `mongodb://127.0.0.1:${mPortUsed}/`,
     stop: () => handle.stop(),
+    kafkaControl,
   };
 }

@@ -10,6 +10,8 @@ export interface RunningInfra {
   mongoUri: string;
   /** Stops whatever this call started (no-op for external); idempotent. */
   stop(): Promise<void>;
+  /** Local mode only: stop and restart the broker (same ports and data), for outage tests. */
+  kafkaControl?: { stop(): Promise<void>; start(): Promise<void> };
 }
 
 export interface ResolveInfraOptions {

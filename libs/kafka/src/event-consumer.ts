@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventProducer } from './event-producer';
 import { KafkaConnection } from './kafka-connection';
+import { ProcessedEventStore } from './processed-events';
 
 export interface ConsumedEvent {
   event: CloudEvent;
@@ -24,6 +25,8 @@ export interface EventConsumerOptions {
   /** Attempts before an event that keeps failing is parked on the dead-letter topic. */
   maxAttempts?: number;
   retryBackoffMs?: number;
+  /** Drops events this group already applied (by CloudEvent id). */
+  processedEvents?: ProcessedEventStore;
 }
 
 /**
@@ -103,6 +106,11 @@ export class EventConsumer {
       );
       return;
     }
+    const processed = this.options.processedEvents;
+    if (processed && (await processed.has(this.options.groupId, check.event.id))) {
+      this.logger.debug({ topic, partition, offset: message.offset }, 'already applied; dropped');
+      return;
+    }
     const consumed: ConsumedEvent = {
       event: check.event,
       topic,
@@ -115,12 +123,13 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         await runWithCorrelationId(check.event.correlationid, () => this.options.handler(consumed));
+        await processed?.mark(this.options.groupId, check.event.id);
         return;
       } catch (error) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        // Shutting down: leave the offset unresolved so the event is handled again after restart,
-        // rather than dead-lettering it for a failure that the shutdown itself caused.
-        if (!this.running) throw error;
+        // Shutting down, or the store is unreachable: leave the offset unresolved so the event is
+        // handled again later, rather than dead-lettering a good event for an outage.
+        if (!this.running || isTransient(error)) throw error;
         if (attempt >= maxAttempts) {
           await this.deadLetter(
             topic,
@@ -158,4 +167,14 @@ export class EventConsumer {
     await this.deadLetters.sendRaw(`${topic}.dlt`, message.key, message.value, headers);
     this.logger.warn({ topic, partition, offset: message.offset, reason }, 'dead-lettered');
   }
+}
+
+/** Failures of infrastructure, not of the event: retried by redelivery, never dead-lettered. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    /^Mongo(NetworkError|NetworkTimeoutError|ServerSelectionError|NotConnectedError|PoolClearedError|TopologyClosedError)$/.test(
+      error.name,
+    ) || /ECONNREFUSED|ECONNRESET|client was closed|Topology is closed/i.test(error.message)
+  );
 }

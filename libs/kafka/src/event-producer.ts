@@ -88,12 +88,21 @@ export class EventProducer {
 
   /** Validates, then sends keyed on the subject; resolves once the broker acknowledged it. */
   async publish<T>(request: PublishRequest<T>): Promise<PublishedRecord> {
-    const event = this.buildEvent(request);
-    const check = this.registry.check(request.topic, event);
-    if (!check.valid) throw new ContractViolationError(request.topic, check.errors);
+    return this.publishEvent(request.topic, request.key, this.buildEvent(request));
+  }
+
+  /** Throws ContractViolationError unless the event matches its contract on that topic. */
+  assertValid(topic: string, event: CloudEvent): void {
+    const check = this.registry.check(topic, event);
+    if (!check.valid) throw new ContractViolationError(topic, check.errors);
+  }
+
+  /** Sends an event built earlier (an outbox entry), validated again before it leaves. */
+  async publishEvent(topic: string, key: string, event: CloudEvent): Promise<PublishedRecord> {
+    this.assertValid(topic, event);
     const headers: IHeaders = { 'ce-type': event.type, 'ce-id': event.id };
     if (event.correlationid) headers['correlation-id'] = event.correlationid;
-    const record = await this.sendRaw(request.topic, request.key, JSON.stringify(event), headers);
+    const record = await this.sendRaw(topic, key, JSON.stringify(event), headers);
     this.logger.debug(
       { topic: record.topic, partition: record.partition, type: event.type },
       'published',

@@ -8,9 +8,18 @@ export {
 } from './event-producer';
 export {
   EventConsumer,
+  isTransient,
   type ConsumedEvent,
   type EventConsumerOptions,
   type EventHandler,
 } from './event-consumer';
 export { deterministicEventId } from './event-ids';
 export { EventConsumerFactory, KafkaModule, type KafkaModuleOptions } from './kafka.module';
+export {
+  OUTBOX_FIELD,
+  OUTBOX_INDEXES,
+  pendingOutbox,
+  type OutboxFields,
+} from './outbox/outbox-entry';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { ProcessedEventStore } from './processed-events';

@@ -10,6 +10,9 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { ProcessedEventStore } from './processed-events';
 import { EventConsumer, EventConsumerOptions } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { KafkaConnection } from './kafka-connection';
@@ -29,16 +32,20 @@ export class EventConsumerFactory {
     private readonly producer: EventProducer,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     private readonly config: ServiceConfig,
+    @InjectConnection() private readonly connectionToStore: Connection,
   ) {}
 
   create(options: EventConsumerOptions): EventConsumer {
     const groupId = `${this.config.KAFKA_GROUP_PREFIX}${options.groupId}`;
+    const processedEvents =
+      options.processedEvents ??
+      new ProcessedEventStore(this.connectionToStore.collection('processed_events'));
     return new EventConsumer(
       this.connection,
       this.registry,
       this.producer,
       this.logger.child({ component: 'consumer', groupId }),
-      { ...options, groupId },
+      { ...options, groupId, processedEvents },
     );
   }
 }

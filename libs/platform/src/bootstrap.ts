@@ -49,6 +49,7 @@ function setupSwagger(app: INestApplication, description: ServiceDescription): v
       .setTitle(description.title)
       .setDescription(description.description)
       .setVersion('1')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

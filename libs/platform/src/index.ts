@@ -4,3 +4,7 @@ export { AllExceptionsFilter, bodyParserErrorHandler } from './errors';
 export { fieldProblems, strictValidationPipe, type FieldProblem } from './validation';
 export { NhsNumberPipe } from './nhs-number.pipe';
 export { ensureIndexes, type IndexSpec } from './indexes';
+export { findOperatorKey, OperatorKeyGuard, OPERATOR_KEY_REASON } from './operator-keys';
+export { CallerThrottlerGuard, RateLimitModule, rateLimitTracker } from './rate-limit';
+export { RequestHardeningModule } from './request-hardening.module';
+export { KeyedSerializer } from './keyed-serializer';

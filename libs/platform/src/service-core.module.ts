@@ -4,6 +4,7 @@ import { KafkaModule } from '@lib/kafka';
 import { LoggingModule } from '@lib/logging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { RequestHardeningModule } from './request-hardening.module';
 
 export interface ServiceCoreOptions<C extends ServiceConfig> {
   /** births, health-visits, registrations or reporting: names the logger, Kafka client and default database. */
@@ -13,7 +14,7 @@ export interface ServiceCoreOptions<C extends ServiceConfig> {
 
 /**
  * What every service stands on: validated config, redacting logger, its own database,
- * Kafka with contracts, and /health. Apps import this once and add their feature modules.
+ * Kafka with contracts, /health, and the HTTP security (auth, rate limit, operator keys, audit). Apps import this once and add their feature modules.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -33,10 +34,14 @@ export class ServiceCoreModule {
             autoIndex: false,
             autoCreate: false,
             serverSelectionTimeoutMS: 5000,
+            // Mongoose wraps any `$…` object in a filter value in `$eq`: a deliberate operator in
+            // a mongoose query must be `trusted()` (CentreScope.filter does this).
+            sanitizeFilter: true,
           }),
         }),
         KafkaModule.forRoot({ service: options.service }),
         HealthModule,
+        RequestHardeningModule,
       ],
     };
   }

@@ -1,16 +1,22 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   NotFoundException,
   Param,
   Post,
+  Put,
   Res,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -18,15 +24,20 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BirthsService } from './births.service';
+import { BirthStateDto } from './dto/birth-state.dto';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
+import { CentreScope, CurrentCentreScope, Roles } from '@lib/auth';
+import { AuditedRead } from '@lib/audit';
 
 @ApiTags('births')
+@ApiBearerAuth()
 @Controller('births')
 export class BirthsController {
   constructor(private readonly births: BirthsService) {}
 
   @Post()
+  @Roles('births-feed')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Notify a live birth (stored before the answer; published to births.child.v1)',
@@ -39,26 +50,84 @@ export class BirthsController {
   async notifyBirth(
     @Body() dto: NotifyBirthDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ nhsNumber: string; eventId: string; created: boolean }> {
-    const result = await this.births.notifyBirth(dto, new Date());
+  ): Promise<BirthRecordedResponse> {
+    const { nhsNumber, ...state } = dto;
+    const result = await this.births.notifyBirth(nhsNumber, state, new Date());
     if (!result.created) res.status(200);
-    res.location(`/births/${dto.nhsNumber}`);
-    return { nhsNumber: dto.nhsNumber, ...result };
+    res.location(`/births/${nhsNumber}`);
+    return { nhsNumber, ...result };
+  }
+
+  @Put(':nhsNumber')
+  @Roles('births-feed')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Correct a birth: the full new state, kept as the next version (old versions kept)',
+  })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: true,
+    description: "The feed's id for this correction; a re-send with the same key changes nothing",
+  })
+  @ApiCreatedResponse({ description: 'Stored as a new version; a re-send answers 200' })
+  @ApiNotFoundResponse({ description: 'No birth notified for that NHS number' })
+  async correctBirth(
+    @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() state: BirthStateDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BirthRecordedResponse> {
+    const sourceCorrectionId = requireIdempotencyKey(idempotencyKey);
+    const result = await this.births.correctBirth(nhsNumber, state, sourceCorrectionId, new Date());
+    if (!result.created) res.status(200);
+    return { nhsNumber, ...result };
   }
 
   @Get(':nhsNumber')
-  @ApiOperation({ summary: 'Read a birth notification by NHS number' })
-  @ApiOkResponse({ description: 'The notification as stored' })
-  async findBirth(@Param('nhsNumber', NhsNumberPipe) nhsNumber: string) {
-    const birth = await this.births.findBirth(nhsNumber);
+  @Roles('centre-staff', 'centre-manager')
+  @AuditedRead({ resource: 'birth', subjectParam: 'nhsNumber' })
+  @ApiOperation({ summary: "Read a birth's current state (its latest version) by NHS number" })
+  @ApiOkResponse({ description: 'The current state as stored' })
+  async findBirth(
+    @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
+    @CurrentCentreScope() scope: CentreScope,
+  ) {
+    const birth = await this.births.findCurrentBirth(scope, nhsNumber);
     if (!birth) throw new NotFoundException('no birth notified for that NHS number');
     return {
       nhsNumber: birth.nhsNumber,
+      version: birth.version,
       birthDate: birth.birthDate,
       postcode: birth.postcode,
-      eventId: birth.eventId,
+      centreId: birth.centreId,
       receivedAt: birth.receivedAt,
-      published: birth.publishedAt !== null,
+      published: birth.outbox.status === 'published',
     };
   }
+}
+
+interface BirthRecordedResponse {
+  nhsNumber: string;
+  eventId: string;
+  version: number;
+  created: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function requireIdempotencyKey(value: string | undefined): string {
+  if (value && IDEMPOTENCY_KEY.test(value)) return value;
+  throw new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'request validation failed',
+    problems: [
+      {
+        field: 'idempotency-key',
+        reason: value
+          ? 'must be 1-100 letters, digits, dot, colon, dash or underscore'
+          : 'header is required',
+      },
+    ],
+  });
 }

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ReachAreaDirectory } from '../geography/reach-area-directory';
 import { BirthRelay } from './birth-relay';
 import { BirthsController } from './births.controller';
 import { BirthsService } from './births.service';
-import { BirthNotification, BirthNotificationSchema } from './schemas/birth-notification.schema';
+import { BirthRecord, BirthRecordSchema } from './schemas/birth-record.schema';
 
 @Module({
-  imports: [
-    MongooseModule.forFeature([{ name: BirthNotification.name, schema: BirthNotificationSchema }]),
-  ],
+  imports: [MongooseModule.forFeature([{ name: BirthRecord.name, schema: BirthRecordSchema }])],
   controllers: [BirthsController],
-  providers: [BirthsService, BirthRelay],
+  providers: [BirthsService, BirthRelay, ReachAreaDirectory],
 })
 export class BirthsModule {}

@@ -1,63 +1,207 @@
-import { deterministicEventId } from '@lib/kafka';
+import { deterministicEventId, EventProducer, OUTBOX_INDEXES, pendingOutbox } from '@lib/kafka';
+import { BirthNotifiedV1 } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
-import { ensureIndexes } from '@lib/platform';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CentreScope } from '@lib/auth';
+import { ensureIndexes, KeyedSerializer } from '@lib/platform';
+import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
-import { NotifyBirthDto } from './dto/notify-birth.dto';
-import { BirthNotification } from './schemas/birth-notification.schema';
+import { Model, trusted } from 'mongoose';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ReachAreaDirectory } from '../geography/reach-area-directory';
+import { BirthStateDto } from './dto/birth-state.dto';
+import { postcodeDistrict } from './postcode';
+import { BirthRecord } from './schemas/birth-record.schema';
 
-export interface NotifyBirthResult {
+export const BIRTHS_TOPIC = 'births.child.v1';
+
+export interface RecordBirthResult {
   eventId: string;
-  /** false when this exact notification had been received before (a re-send). */
+  version: number;
+  /** false when this exact input had been received before (a re-send): nothing new was stored. */
   created: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
+// Concurrent corrections of one birth race for the next version; the loser retries.
+const MAX_VERSION_ATTEMPTS = 1000;
 
 @Injectable()
 export class BirthsService implements OnModuleInit {
+  // Corrections of one child queue here instead of racing for the same version slot.
+  private readonly perChild = new KeyedSerializer();
+
   constructor(
-    @InjectModel(BirthNotification.name) private readonly notifications: Model<BirthNotification>,
+    @InjectModel(BirthRecord.name) private readonly records: Model<BirthRecord>,
+    private readonly producer: EventProducer,
+    private readonly geography: ReachAreaDirectory,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.notifications.collection, [
-      { name: 'nhsNumber', key: { nhsNumber: 1 } },
-      { name: 'pending', key: { publishedAt: 1, receivedAt: 1 } },
+    await ensureIndexes(this.records.collection, [
+      { name: 'child_version', key: { nhsNumber: 1, version: 1 }, unique: true },
+      { name: 'centre_child', key: { centreId: 1, nhsNumber: 1 } },
+      ...OUTBOX_INDEXES,
     ]);
   }
 
   /**
-   * Stores the notification; the relay publishes it. Answering only after this insert means an
-   * acknowledged notification survives a Kafka outage or a crash.
+   * Stores a notification (version 1) with the event it causes; answering only after this insert
+   * means an acknowledged notification survives a Kafka outage or a crash. One notification per
+   * child: a re-send is recognised by its idempotency key.
    */
-  async notifyBirth(dto: NotifyBirthDto, receivedAt: Date): Promise<NotifyBirthResult> {
-    // One notification per child; corrections arrive as their own versions (a later issue).
-    const idempotencyKey = `birth-notified:${dto.nhsNumber}`;
-    const eventId = deterministicEventId(idempotencyKey, 1);
-    try {
-      await this.notifications.collection.insertOne({
-        _id: eventId as never,
-        nhsNumber: dto.nhsNumber,
-        birthDate: dto.birthDate,
-        postcode: dto.postcode,
+  async notifyBirth(
+    nhsNumber: string,
+    state: BirthStateDto,
+    receivedAt: Date,
+  ): Promise<RecordBirthResult> {
+    const idempotencyKey = `birth-notified:${nhsNumber}`;
+    const eventId = deterministicEventId(idempotencyKey);
+    const record = await this.buildRecord(eventId, idempotencyKey, nhsNumber, 1, state, receivedAt);
+    const inserted = await this.tryInsert(record);
+    if (inserted) return { eventId, version: 1, created: true };
+    return this.existing(eventId);
+  }
+
+  /**
+   * Stores a correction (the full new state) as the birth's next version. The version is taken by
+   * inserting into the unique (nhsNumber, version) slot, never by updating a counter: the store
+   * loses concurrent updates of one document, but not inserts.
+   */
+  async correctBirth(
+    nhsNumber: string,
+    state: BirthStateDto,
+    sourceCorrectionId: string,
+    receivedAt: Date,
+  ): Promise<RecordBirthResult> {
+    const idempotencyKey = `birth-corrected:${nhsNumber}:${sourceCorrectionId}`;
+    const eventId = deterministicEventId(idempotencyKey);
+    return this.perChild.run(nhsNumber, () =>
+      this.insertNextVersion(nhsNumber, state, idempotencyKey, eventId, receivedAt),
+    );
+  }
+
+  private async insertNextVersion(
+    nhsNumber: string,
+    state: BirthStateDto,
+    idempotencyKey: string,
+    eventId: string,
+    receivedAt: Date,
+  ): Promise<RecordBirthResult> {
+    const resent = await this.records.findById(eventId).lean<BirthRecord>().exec();
+    if (resent) return { eventId, version: resent.version, created: false };
+    for (let attempt = 1; attempt <= MAX_VERSION_ATTEMPTS; attempt++) {
+      const latest = await this.latest(nhsNumber);
+      if (!latest) throw new NotFoundException('no birth notified for that NHS number');
+      const version = latest.version + 1;
+      const record = await this.buildRecord(
         eventId,
+        idempotencyKey,
+        nhsNumber,
+        version,
+        state,
         receivedAt,
-        correlationId: currentCorrelationId() ?? eventId,
-        publishedAt: null,
-      });
-      return { eventId, created: true };
+      );
+      if (await this.tryInsert(record)) return { eventId, version, created: true };
+      // Lost the slot: to another process's correction, or this very input sent twice at once.
+      const winner = await this.records.findById(eventId).lean<BirthRecord>().exec();
+      if (winner) return { eventId, version: winner.version, created: false };
+      await sleep(Math.random() * Math.min(50, attempt * 2));
+    }
+    throw new Error(
+      `could not take a version for a correction after ${MAX_VERSION_ATTEMPTS} attempts`,
+    );
+  }
+
+  /**
+   * The birth's current state for a centre caller: its highest version, only if that version is
+   * assigned to one of the caller's centres (an older version in scope does not count: the
+   * family may have moved out of the area).
+   */
+  async findCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthRecord | null> {
+    const inScope = await this.records
+      .findOne(scope.filter({ nhsNumber }))
+      .sort({ version: -1 })
+      .lean<BirthRecord>()
+      .exec();
+    if (!inScope) return null;
+    const newer = await this.records.countDocuments({
+      nhsNumber,
+      // Operators in mongoose filters must be trusted: sanitizeFilter neutralises all others.
+      version: trusted({ $gt: inScope.version }),
+    });
+    return newer === 0 ? inScope : null;
+  }
+
+  /** The birth's current state: its highest version (internal use: no caller scope). */
+  async latest(nhsNumber: string): Promise<BirthRecord | null> {
+    return this.records.findOne({ nhsNumber }).sort({ version: -1 }).lean<BirthRecord>().exec();
+  }
+
+  private async buildRecord(
+    eventId: string,
+    idempotencyKey: string,
+    nhsNumber: string,
+    version: number,
+    state: BirthStateDto,
+    receivedAt: Date,
+  ): Promise<BirthRecord> {
+    const kind = version === 1 ? 'notified' : 'corrected';
+    const correlationId = currentCorrelationId() ?? eventId;
+    // The assignment in force when the input arrives travels with the event.
+    const assignment = await this.geography.assign(state.postcode);
+    const centreId = assignment?.centreId ?? null;
+    const data: BirthNotifiedV1 = {
+      facts: {
+        nhsNumber,
+        birthDate: state.birthDate,
+        postcodeDistrict: postcodeDistrict(state.postcode),
+        centreId,
+      },
+    };
+    const event = this.producer.buildEvent({
+      topic: BIRTHS_TOPIC,
+      key: nhsNumber,
+      type: kind === 'notified' ? 'BirthNotified' : 'BirthCorrected',
+      id: eventId,
+      subject: nhsNumber,
+      time: `${state.birthDate}T00:00:00Z`,
+      recordedtime: receivedAt.toISOString(),
+      subjectversion: version,
+      correlationid: correlationId,
+      data,
+    });
+    // Refuse now what the relay could never publish.
+    this.producer.assertValid(BIRTHS_TOPIC, event);
+    return {
+      _id: eventId,
+      idempotencyKey,
+      nhsNumber,
+      version,
+      kind,
+      birthDate: state.birthDate,
+      postcode: state.postcode,
+      centreId,
+      la: assignment?.la ?? null,
+      receivedAt,
+      correlationId,
+      outbox: pendingOutbox(BIRTHS_TOPIC, nhsNumber, version, event, receivedAt),
+    };
+  }
+
+  /** Inserts; false on a duplicate key (re-send or a lost race for the version). */
+  private async tryInsert(record: BirthRecord): Promise<boolean> {
+    try {
+      await this.records.collection.insertOne(record as never);
+      return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return { eventId, created: false };
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
       throw error;
     }
   }
 
-  async findBirth(nhsNumber: string): Promise<BirthNotification | null> {
-    return this.notifications
-      .findOne({ nhsNumber: { $eq: nhsNumber } })
-      .lean<BirthNotification>()
-      .exec();
+  private async existing(eventId: string): Promise<RecordBirthResult> {
+    const found = await this.records.findById(eventId).lean<BirthRecord>().exec();
+    if (!found) throw new Error('duplicate key on insert but no record with that id');
+    return { eventId, version: found.version, created: false };
   }
 }

@@ -1,38 +1,13 @@
 import { IsNhsNumber } from '@lib/nhs-number';
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsISO8601, IsString, Matches } from 'class-validator';
-import { normalisePostcode, UK_POSTCODE } from '../postcode';
+import { BirthStateDto } from './birth-state.dto';
 
-/** The minimum a birth notification needs; anything else is "unknown", never invented. */
-export class NotifyBirthDto {
+/** The minimum a birth notification needs: the baby's NHS number and the birth's state. */
+export class NotifyBirthDto extends BirthStateDto {
   @ApiProperty({
     description: "The baby's NHS number (10 digits, Modulus 11)",
     example: '9995000018',
   })
   @IsNhsNumber()
   nhsNumber!: string;
-
-  @ApiProperty({
-    description: 'Date of birth, UK local date',
-    example: '2026-11-02',
-    format: 'date',
-  })
-  @IsISO8601(
-    { strict: true, strictSeparator: true },
-    { message: 'birthDate must be a date as YYYY-MM-DD' },
-  )
-  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'birthDate must be a date as YYYY-MM-DD' })
-  birthDate!: string;
-
-  @ApiProperty({
-    description: 'Postcode of the usual address (ZZ99 pseudo-postcodes allowed)',
-    example: 'QX1 4ZZ',
-  })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? normalisePostcode(value) : value,
-  )
-  @IsString()
-  @Matches(UK_POSTCODE, { message: 'postcode must be a UK postcode such as QX1 4ZZ' })
-  postcode!: string;
 }

@@ -26,6 +26,17 @@ export class JourneyEntry {
   @Prop({ type: Object, required: true })
   facts!: Record<string, unknown>;
 
+  /** The subject's version at the source (a birth's notification is 1, corrections follow). */
+  @Prop({ type: Number, default: null })
+  subjectVersion!: number | null;
+
+  /** Centre the child was assigned to by this event (births); scopes who may read the journey. */
+  @Prop({ type: String, default: null })
+  centreId!: string | null;
+
+  @Prop({ type: String, default: null })
+  la!: string | null;
+
   @Prop({ required: true })
   receivedAt!: Date;
 

@@ -1,0 +1,133 @@
+import CircuitBreaker from 'opossum';
+import type { Collection, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import { EventProducer, PublishedRecord } from '../event-producer';
+import { OutboxFields } from './outbox-entry';
+
+export interface OutboxRelayOptions {
+  /** Collections whose documents carry an `outbox` part. */
+  collections: Collection<Document>[];
+  pollMs?: number;
+  batchSize?: number;
+  /** A send slower than this counts as a failure for the breaker (the send itself is not cancelled). */
+  sendTimeoutMs?: number;
+  /** How long the breaker stays open before it lets one trial send through. */
+  resetTimeoutMs?: number;
+}
+
+interface OutboxDocument {
+  _id: unknown;
+  outbox: OutboxFields;
+}
+
+/**
+ * Publishes stored events that are still pending, each key's in `seq` order, through one
+ * opossum circuit breaker around the producer. While Kafka is down the breaker opens, passes end
+ * quickly and input keeps being accepted; once a trial send succeeds, the backlog drains.
+ *
+ * No fallback: a send that failed or was short-circuited stays pending (a fallback that
+ * "succeeds" would mark unsent events as published). A send that timed out may still have reached
+ * the broker and will be sent again: consumers drop the duplicate by its event id.
+ * The relay is the only writer of `outbox.status`; polling because the store has no change streams.
+ */
+export class OutboxRelay {
+  private readonly breaker: CircuitBreaker<[OutboxFields], PublishedRecord>;
+  private timer?: NodeJS.Timeout;
+  private pass: Promise<void> = Promise.resolve();
+  private stopped = true;
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.breaker = new CircuitBreaker(
+      (entry: OutboxFields) => this.producer.publishEvent(entry.topic, entry.key, entry.event),
+      {
+        timeout: options.sendTimeoutMs ?? 10_000,
+        resetTimeout: options.resetTimeoutMs ?? 3_000,
+        errorThresholdPercentage: 50,
+        volumeThreshold: 2,
+        rollingCountTimeout: 10_000,
+      },
+    );
+    this.breaker.on('open', () =>
+      this.logger.warn('publishing paused: Kafka unavailable (circuit open)'),
+    );
+    this.breaker.on('halfOpen', () => this.logger.info('trying Kafka again (circuit half-open)'));
+    this.breaker.on('close', () => this.logger.info('publishing resumed (circuit closed)'));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the pass in progress (call before the producer and store close). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pass;
+    this.breaker.shutdown();
+  }
+
+  get circuitOpen(): boolean {
+    return this.breaker.opened;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.publishPending()
+        .then((result) => this.schedule(result.more ? 0 : (this.options.pollMs ?? 200)))
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'relay pass failed; will retry');
+          this.schedule(this.options.pollMs ?? 200);
+        });
+    }, delayMs);
+  }
+
+  /**
+   * One pass over every outbox collection. Stops at the first failed send so a key's later
+   * events never overtake an earlier one. `more` says a full batch was published.
+   */
+  async publishPending(): Promise<{ published: number; more: boolean }> {
+    const limit = this.options.batchSize ?? 200;
+    let published = 0;
+    let more = false;
+    for (const collection of this.options.collections) {
+      const pending = (await collection
+        .find({ 'outbox.status': 'pending' })
+        .sort({ 'outbox.key': 1, 'outbox.seq': 1 })
+        .limit(limit)
+        .project({ _id: 1, outbox: 1 })
+        .toArray()) as OutboxDocument[];
+      for (const doc of pending) {
+        if (this.stopped && published > 0) return { published, more: false };
+        let record: PublishedRecord;
+        try {
+          record = await this.breaker.fire(doc.outbox);
+        } catch (error) {
+          if (!this.breaker.opened)
+            this.logger.warn(
+              { err: error, topic: doc.outbox.topic },
+              'publish failed; stays pending',
+            );
+          return { published, more: false };
+        }
+        await collection.updateOne({ _id: doc._id } as Document, {
+          $set: {
+            'outbox.status': 'published',
+            'outbox.publishedAt': new Date(),
+            'outbox.partition': record.partition,
+            'outbox.offset': record.offset,
+          },
+        });
+        published++;
+      }
+      if (pending.length === limit) more = true;
+    }
+    return { published, more };
+  }
+}

@@ -1,0 +1,41 @@
+import type { Collection } from 'mongodb';
+
+interface ProcessedEvent {
+  _id: string;
+  groupId: string;
+  eventId: string;
+  at: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Which events a consumer group has applied, one insert-only document an event. Consulted before
+ * a handler runs so that redelivered events (a restarted relay re-sends, a crash replays the
+ * uncommitted tail) are dropped by id. Marked after the handler's effects are durable; a crash
+ * between the two replays the event once more, so handlers stay idempotent as well.
+ */
+export class ProcessedEventStore {
+  constructor(private readonly collection: Collection<ProcessedEvent>) {}
+
+  async has(groupId: string, eventId: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: key(groupId, eventId) }, { limit: 1 })) > 0;
+  }
+
+  async mark(groupId: string, eventId: string): Promise<void> {
+    try {
+      await this.collection.insertOne({
+        _id: key(groupId, eventId),
+        groupId,
+        eventId,
+        at: new Date(),
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+}
+
+function key(groupId: string, eventId: string): string {
+  return `${groupId}|${eventId}`;
+}
