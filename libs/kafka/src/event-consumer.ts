@@ -78,41 +78,56 @@ export class EventConsumer {
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } =
       payload;
-    for (const message of batch.messages) {
-      // After a rebalance the batch may belong to someone else now: stop without resolving.
-      if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
+    // check() parses the bytes too: not JSON and not the contract are both a contract violation.
+    const checked = batch.messages.map((message) => ({
+      message,
+      check: this.registry.check(batch.topic, message.value),
+    }));
+    const processed = this.options.processedEvents;
+    const ids = checked.flatMap(({ check }) => (check.valid ? [check.event.id] : []));
+    const alreadyApplied = processed
+      ? await processed.appliedAmong(this.options.groupId, ids)
+      : new Set<string>();
+    const applied: string[] = [];
+    try {
+      for (const { message, check } of checked) {
+        // After a rebalance the batch may belong to someone else now: stop without resolving.
+        if (!isRunning() || isStale()) break;
+        if (!check.valid) {
+          const reason = `contract violation: ${check.errors.join('; ')}`;
+          await this.deadLetter(batch.topic, batch.partition, message, reason);
+        } else if (alreadyApplied.has(check.event.id)) {
+          this.logger.debug(
+            { topic: batch.topic, offset: message.offset },
+            'already applied; dropped',
+          );
+        } else if (
+          await this.handleEvent(batch.topic, batch.partition, message, check.event, heartbeat)
+        ) {
+          applied.push(check.event.id);
+        }
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
+    } finally {
+      // Effects first, then their marks, then the commit: a crash in between only replays
+      // events whose effects exist, and the handlers are idempotent.
+      await processed?.markAll(this.options.groupId, applied);
     }
     await commitOffsetsIfNecessary();
   }
 
-  private async handleMessage(
+  /** Applies one valid event with bounded retries; false when it was dead-lettered instead. */
+  private async handleEvent(
     topic: string,
     partition: number,
     message: KafkaMessage,
+    event: CloudEvent,
     heartbeat: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const key = message.key?.toString('utf8') ?? null;
-    // check() parses the bytes too: not JSON and not the contract are both a contract violation.
-    const check = this.registry.check(topic, message.value);
-    if (!check.valid) {
-      await this.deadLetter(
-        topic,
-        partition,
-        message,
-        `contract violation: ${check.errors.join('; ')}`,
-      );
-      return;
-    }
-    const processed = this.options.processedEvents;
-    if (processed && (await processed.has(this.options.groupId, check.event.id))) {
-      this.logger.debug({ topic, partition, offset: message.offset }, 'already applied; dropped');
-      return;
-    }
     const consumed: ConsumedEvent = {
-      event: check.event,
+      event,
       topic,
       partition,
       offset: message.offset,
@@ -122,9 +137,8 @@ export class EventConsumer {
     const backoff = this.options.retryBackoffMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
-        await runWithCorrelationId(check.event.correlationid, () => this.options.handler(consumed));
-        await processed?.mark(this.options.groupId, check.event.id);
-        return;
+        await runWithCorrelationId(event.correlationid, () => this.options.handler(consumed));
+        return true;
       } catch (error) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         // Shutting down, or the store is unreachable: leave the offset unresolved so the event is
@@ -137,7 +151,7 @@ export class EventConsumer {
             message,
             `handler failed ${attempt} times: ${reason}`,
           );
-          return;
+          return false;
         }
         this.logger.warn(
           { topic, partition, offset: message.offset, attempt, err: error },

@@ -22,6 +22,36 @@ export class ProcessedEventStore {
     return (await this.collection.countDocuments({ _id: key(groupId, eventId) }, { limit: 1 })) > 0;
   }
 
+  /** The ids among `eventIds` this group already applied (one query for a whole batch). */
+  async appliedAmong(groupId: string, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const found = await this.collection
+      .find(
+        { _id: { $in: eventIds.map((id) => key(groupId, id)) } },
+        { projection: { eventId: 1 } },
+      )
+      .toArray();
+    return new Set(found.map((d) => d.eventId));
+  }
+
+  /** Marks many at once; ones already marked (a replay) are fine. */
+  async markAll(groupId: string, eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const at = new Date();
+    try {
+      await this.collection.insertMany(
+        eventIds.map((eventId) => ({ _id: key(groupId, eventId), groupId, eventId, at })),
+        { ordered: false },
+      );
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+      const onlyDuplicates =
+        (error as { code?: number }).code === DUPLICATE_KEY ||
+        (Array.isArray(writeErrors) && writeErrors.every((e) => e.code === DUPLICATE_KEY));
+      if (!onlyDuplicates) throw error;
+    }
+  }
+
   async mark(groupId: string, eventId: string): Promise<void> {
     try {
       await this.collection.insertOne({
