@@ -79,7 +79,9 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
       nhsNumber,
       version: 1,
       birthDate: '2026-11-02',
-      postcode: 'QX1 4ZZ',
+      postcodeDistrict: 'QX1',
+      identity: { postcode: 'QX1 4ZZ' },
+      identityStatus: 'present',
       centreId: 'C1',
     });
 
@@ -96,6 +98,7 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
         postcodeDistrict: 'QX1',
         centreId: 'C1',
         version: 1,
+        identity: { postcode: 'QX1 4ZZ' },
         source: 'births',
         notifiedAt: '2026-11-02T00:00:00Z',
       },

@@ -4,6 +4,7 @@ import { KafkaModule } from '@lib/kafka';
 import { LoggingModule } from '@lib/logging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { PersonalDataModule } from '@lib/personal-data';
 import { RequestHardeningModule } from './request-hardening.module';
 
 export interface ServiceCoreOptions<C extends ServiceConfig> {
@@ -40,6 +41,7 @@ export class ServiceCoreModule {
           }),
         }),
         KafkaModule.forRoot({ service: options.service }),
+        PersonalDataModule.forRoot(),
         HealthModule,
         RequestHardeningModule,
       ],

@@ -23,7 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BirthsService } from './births.service';
+import { BirthsService, BirthView } from './births.service';
 import { BirthStateDto } from './dto/birth-state.dto';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
@@ -91,18 +91,10 @@ export class BirthsController {
   async findBirth(
     @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
     @CurrentCentreScope() scope: CentreScope,
-  ) {
-    const birth = await this.births.findCurrentBirth(scope, nhsNumber);
+  ): Promise<BirthView> {
+    const birth = await this.births.readCurrentBirth(scope, nhsNumber);
     if (!birth) throw new NotFoundException('no birth notified for that NHS number');
-    return {
-      nhsNumber: birth.nhsNumber,
-      version: birth.version,
-      birthDate: birth.birthDate,
-      postcode: birth.postcode,
-      centreId: birth.centreId,
-      receivedAt: birth.receivedAt,
-      published: birth.outbox.status === 'published',
-    };
+    return birth;
   }
 }
 

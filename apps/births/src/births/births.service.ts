@@ -2,6 +2,7 @@ import { deterministicEventId, EventProducer, OUTBOX_INDEXES, pendingOutbox } fr
 import { BirthNotifiedV1 } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
 import { CentreScope } from '@lib/auth';
+import { PersonalDataCipher } from '@lib/personal-data';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -34,6 +35,7 @@ export class BirthsService implements OnModuleInit {
     @InjectModel(BirthRecord.name) private readonly records: Model<BirthRecord>,
     private readonly producer: EventProducer,
     private readonly geography: ReachAreaDirectory,
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -132,6 +134,27 @@ export class BirthsService implements OnModuleInit {
     return newer === 0 ? inScope : null;
   }
 
+  /** What a centre caller sees of a birth: facts, and identities unless the subject was erased. */
+  async readCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthView | null> {
+    const birth = await this.findCurrentBirth(scope, nhsNumber);
+    if (!birth) return null;
+    const { personal } = birth.outbox.event.data as BirthNotifiedV1;
+    const opened = personal
+      ? await this.cipher.open<BirthPersonal>(personal, { subjectId: nhsNumber })
+      : undefined;
+    return {
+      nhsNumber: birth.nhsNumber,
+      version: birth.version,
+      birthDate: birth.birthDate,
+      postcodeDistrict: birth.postcodeDistrict,
+      centreId: birth.centreId,
+      identity: opened?.status === 'ok' ? opened.personal : null,
+      identityStatus: opened ? (opened.status === 'ok' ? 'present' : opened.status) : 'absent',
+      receivedAt: birth.receivedAt,
+      published: birth.outbox.status === 'published',
+    };
+  }
+
   /** The birth's current state: its highest version (internal use: no caller scope). */
   async latest(nhsNumber: string): Promise<BirthRecord | null> {
     return this.records.findOne({ nhsNumber }).sort({ version: -1 }).lean<BirthRecord>().exec();
@@ -150,6 +173,9 @@ export class BirthsService implements OnModuleInit {
     // The assignment in force when the input arrives travels with the event.
     const assignment = await this.geography.assign(state.postcode);
     const centreId = assignment?.centreId ?? null;
+    // Identifying details travel (and are kept here) only encrypted with the child's key, so
+    // erasing the key erases them everywhere; null once the subject has been erased.
+    const personal = await this.cipher.seal(nhsNumber, birthPersonal(state));
     const data: BirthNotifiedV1 = {
       facts: {
         nhsNumber,
@@ -157,6 +183,7 @@ export class BirthsService implements OnModuleInit {
         postcodeDistrict: postcodeDistrict(state.postcode),
         centreId,
       },
+      ...(personal ? { personal } : {}),
     };
     const event = this.producer.buildEvent({
       topic: BIRTHS_TOPIC,
@@ -179,7 +206,7 @@ export class BirthsService implements OnModuleInit {
       version,
       kind,
       birthDate: state.birthDate,
-      postcode: state.postcode,
+      postcodeDistrict: data.facts.postcodeDistrict,
       centreId,
       la: assignment?.la ?? null,
       receivedAt,
@@ -204,4 +231,32 @@ export class BirthsService implements OnModuleInit {
     if (!found) throw new Error('duplicate key on insert but no record with that id');
     return { eventId, version: found.version, created: false };
   }
+}
+
+/** The identifying part of a birth's state (what crypto-shredding protects). */
+export type BirthPersonal = {
+  postcode: string;
+  givenName?: string;
+  familyName?: string;
+};
+
+function birthPersonal(state: BirthStateDto): BirthPersonal {
+  return {
+    postcode: state.postcode,
+    ...(state.givenName ? { givenName: state.givenName } : {}),
+    ...(state.familyName ? { familyName: state.familyName } : {}),
+  };
+}
+
+export interface BirthView {
+  nhsNumber: string;
+  version: number;
+  birthDate: string;
+  postcodeDistrict: string | null;
+  centreId: string | null;
+  /** Postcode and names; null when none were given, the subject was erased, or unreadable. */
+  identity: BirthPersonal | null;
+  identityStatus: 'present' | 'absent' | 'erased' | 'unreadable';
+  receivedAt: Date;
+  published: boolean;
 }

@@ -1,10 +1,12 @@
 import { CentreScope } from '@lib/auth';
-import { BirthNotifiedV1 } from '@lib/contracts';
+import { BirthFactsV1, BirthNotifiedV1 } from '@lib/contracts';
+import { PersonalDataReader, SUBJECT_ERASED } from '@lib/personal-data';
 import { ConsumedEvent } from '@lib/kafka';
 import { ensureIndexes } from '@lib/platform';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted } from 'mongoose';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
+import { Connection, Model, trusted } from 'mongoose';
 import { JourneyEntry } from './schemas/journey-entry.schema';
 
 const DUPLICATE_KEY = 11000;
@@ -17,6 +19,8 @@ export interface ChildJourney {
     postcodeDistrict: string | null;
     centreId: string | null;
     version: number | null;
+    /** Postcode and names as the births feed gave them; null when none or erased. */
+    identity: Record<string, unknown> | null;
     source: string;
     notifiedAt: string;
   } | null;
@@ -36,12 +40,21 @@ export interface ChildJourney {
  */
 @Injectable()
 export class JourneyProjection implements OnModuleInit {
-  constructor(@InjectModel(JourneyEntry.name) private readonly entries: Model<JourneyEntry>) {}
+  private readonly erasedKeys: Collection<{ _id: string; at: Date }>;
+
+  constructor(
+    @InjectModel(JourneyEntry.name) private readonly entries: Model<JourneyEntry>,
+    @InjectConnection() connection: Connection,
+    private readonly reader: PersonalDataReader,
+  ) {
+    this.erasedKeys = connection.collection('journey_erased_keys');
+  }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.entries.collection, [
       { name: 'child_time', key: { nhsNumber: 1, occurredAt: 1 } },
       { name: 'child_type_version', key: { nhsNumber: 1, type: 1, subjectVersion: 1 } },
+      { name: 'personal_key', key: { personalKeyId: 1 } },
     ]);
   }
 
@@ -49,7 +62,11 @@ export class JourneyProjection implements OnModuleInit {
     switch (event.type) {
       case 'BirthNotified':
       case 'BirthCorrected': {
-        const { facts } = event.data as BirthNotifiedV1;
+        const read = await this.reader.openPersonal<BirthFactsV1>(event.data as BirthNotifiedV1, {
+          subjectId: key ?? undefined,
+        });
+        const { facts } = read;
+        const personalKeyId = read.identity === 'absent' ? null : (read.keyId ?? null);
         await this.insertOnce({
           _id: event.id,
           nhsNumber: key ?? facts.nhsNumber,
@@ -60,11 +77,25 @@ export class JourneyProjection implements OnModuleInit {
           subjectVersion: event.subjectversion ?? null,
           centreId: facts.centreId ?? null,
           la: null,
+          identity: read.identity === 'present' ? read.personal : null,
+          personalKeyId,
           receivedAt: new Date(),
           topic,
           partition,
           offset,
         });
+        // An erasure handled meanwhile (by another consumer of the privacy topic) wins.
+        if (read.identity === 'present' && (await this.isErased(read.keyId))) {
+          await this.forgetIdentities(read.keyId);
+        }
+        return;
+      }
+      case SUBJECT_ERASED: {
+        const keyId = this.reader.subjectErased(event);
+        if (keyId) {
+          await this.markErased(keyId);
+          await this.forgetIdentities(keyId);
+        }
         return;
       }
       default:
@@ -104,6 +135,7 @@ export class JourneyProjection implements OnModuleInit {
         postcodeDistrict: (birthInScope.facts.postcodeDistrict as string | null) ?? null,
         centreId: birthInScope.centreId,
         version: birthInScope.subjectVersion,
+        identity: birthInScope.identity ?? null,
         source: birthInScope.source,
         notifiedAt: birthInScope.occurredAt,
       },
@@ -115,6 +147,26 @@ export class JourneyProjection implements OnModuleInit {
         facts: e.facts,
       })),
     };
+  }
+
+  /** Idempotent: marker first, then every identity held for that key is dropped; facts stay. */
+  private async markErased(keyId: string): Promise<void> {
+    try {
+      await this.erasedKeys.insertOne({ _id: keyId, at: new Date() });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+
+  private async isErased(keyId: string): Promise<boolean> {
+    return (await this.erasedKeys.countDocuments({ _id: keyId }, { limit: 1 })) > 0;
+  }
+
+  private async forgetIdentities(keyId: string): Promise<void> {
+    await this.entries.collection.updateMany(
+      { personalKeyId: keyId },
+      { $set: { identity: null } },
+    );
   }
 
   private async insertOnce(entry: JourneyEntry): Promise<void> {

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsString, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { normalisePostcode, UK_POSTCODE } from '../postcode';
 
 /**
@@ -30,4 +30,22 @@ export class BirthStateDto {
   @IsString()
   @Matches(UK_POSTCODE, { message: 'postcode must be a UK postcode such as QX1 4ZZ' })
   postcode!: string;
+
+  @ApiPropertyOptional({
+    description: "Baby's given name, if registered (encrypted in events)",
+    example: 'Tamsin',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  givenName?: string;
+
+  @ApiPropertyOptional({
+    description: "Baby's family name, if known (encrypted in events)",
+    example: 'Quellbrook',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  familyName?: string;
 }

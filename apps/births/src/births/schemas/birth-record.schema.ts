@@ -27,8 +27,9 @@ export class BirthRecord {
   @Prop({ required: true })
   birthDate!: string;
 
-  @Prop({ required: true })
-  postcode!: string;
+  /** Outward code only: the full postcode and names are kept encrypted, in `outbox.event.data.personal`. */
+  @Prop({ type: String, default: null })
+  postcodeDistrict!: string | null;
 
   /** Children's centre whose reach area holds the postcode; null until geography assigns one. */
   @Prop({ type: String, default: null })

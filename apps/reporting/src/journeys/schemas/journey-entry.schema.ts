@@ -37,6 +37,14 @@ export class JourneyEntry {
   @Prop({ type: String, default: null })
   la!: string | null;
 
+  /** Identifying details opened from the event's `personal` (null when none, or erased). */
+  @Prop({ type: Object, default: null })
+  identity!: Record<string, unknown> | null;
+
+  /** The key those details were sealed with: a SubjectErased for it removes them. */
+  @Prop({ type: String, default: null })
+  personalKeyId!: string | null;
+
   @Prop({ required: true })
   receivedAt!: Date;
 
