@@ -7,6 +7,7 @@ import { createLogger } from '@lib/logging';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { mongo } from 'mongoose';
 
 interface AppSpec {
   name: string;
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       `${infra.mode} infrastructure: kafka ${infra.kafkaBrokers.join(',')}, store ${infra.mongoUri}`,
     );
     await createTopics(infra.kafkaBrokers);
+    await seedDemoGeography(infra.mongoUri);
     for (const app of APPS)
       children.push(
         startApp(
@@ -142,6 +144,28 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Until the geography loads exist, the demo needs one postcode in one reach area so that a
+ * centre can see the child it is shown how to post (synthetic: invented postcode and centre).
+ */
+async function seedDemoGeography(mongoUri: string): Promise<void> {
+  const client = await mongo.MongoClient.connect(mongoUri);
+  try {
+    await client
+      .db('births')
+      .collection<{ _id: string; lsoa: string; centreId: string; la: string }>(
+        'postcode_assignments',
+      )
+      .updateOne(
+        { _id: 'QX1 4ZZ' },
+        { $set: { lsoa: 'E01999901', centreId: 'DEMO-C1', la: 'E06000999' } },
+        { upsert: true },
+      );
+  } finally {
+    await client.close();
+  }
+}
+
 function printWhereToLook(infra: RunningInfra): void {
   const rows = APPS.map(
     (a) =>
@@ -154,9 +178,12 @@ function printWhereToLook(infra: RunningInfra): void {
       ...rows,
       `  kafka          ${infra.kafkaBrokers.join(',')}`,
       `  store          ${infra.mongoUri}`,
-      '  try it:        curl -s -X POST http://127.0.0.1:3001/births -H "content-type: application/json" \\',
-      '                   -d \'{"nhsNumber":"9990000026","birthDate":"2026-11-02","postcode":"QX1 4ZZ"}\'',
-      '                 curl -s http://127.0.0.1:3004/journeys/9990000026',
+      '  try it (development tokens; every identifiable read states a purpose):',
+      '    FEED=$(npm run -s token -- --role births-feed --org RX1)',
+      '    STAFF=$(npm run -s token -- --role centre-staff --centre DEMO-C1)',
+      '    curl -s -X POST http://127.0.0.1:3001/births -H "authorization: Bearer $FEED" \\',
+      '      -H "content-type: application/json" -d \'{"nhsNumber":"9990000026","birthDate":"2026-11-02","postcode":"QX1 4ZZ"}\'',
+      '    curl -s http://127.0.0.1:3004/journeys/9990000026 -H "authorization: Bearer $STAFF" -H "x-purpose: trying it"',
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

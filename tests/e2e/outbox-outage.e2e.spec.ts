@@ -6,7 +6,7 @@ import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.modul
 import { givenPostcodeInCentre, tokenFor } from '../support/given';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const CENTRE = 'C-OUTAGE';
 const PURPOSE = { 'x-purpose': 'outage drill: checking a birth reached the centre' };
@@ -64,7 +64,7 @@ describe('outbox: nothing acknowledged is lost while Kafka is down', () => {
         .auth(staff, { type: 'bearer' })
         .set(PURPOSE);
       return res.status === 200 ? (res.body as { birth: Record<string, unknown> }) : undefined;
-    }, 120_000);
+    }, 180_000);
     expect(journey.birth).toMatchObject({ birthDate: '2026-11-04', centreId: CENTRE, version: 1 });
     const after = await request(births.app.getHttpServer())
       .get(`/births/${nhsNumber}`)

@@ -51,7 +51,7 @@ export async function startTestApp(
 /** Polls until `probe` returns a value (not undefined) or the time runs out. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
-  timeoutMs = 20000,
+  timeoutMs = 60_000,
   everyMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

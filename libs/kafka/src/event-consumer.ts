@@ -53,19 +53,49 @@ export class EventConsumer {
       heartbeatInterval: 3000,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+      this.onCrash(payload.error, payload.restart),
+    );
   }
 
   async start(): Promise<void> {
+    this.running = true;
+    await this.connectAndRun();
+    this.logger.info({ groupId: this.options.groupId, topics: this.options.topics }, 'consuming');
+  }
+
+  private async connectAndRun(): Promise<void> {
     await this.consumer.connect();
     // A new group reads from the beginning: projections are built from the whole log.
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    this.running = true;
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.logger.info({ groupId: this.options.groupId, topics: this.options.topics }, 'consuming');
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer itself when the error is retriable (a broker outage);
+   * when it will not, a projection must not silently stop: connect again after a pause.
+   */
+  private onCrash(error: Error, restart: boolean): void {
+    this.logger.warn({ err: error, restart }, 'consumer crashed');
+    if (!restart && this.running) this.restartLater();
+  }
+
+  private restartLater(): void {
+    setTimeout(() => {
+      if (!this.running) return;
+      this.consumer
+        .disconnect()
+        .then(() => this.connectAndRun())
+        .then(() => this.logger.info('consumer restarted after a crash'))
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'consumer restart failed; trying again');
+          this.restartLater();
+        });
+    }, 5000).unref();
   }
 
   /** Stops fetching, lets the batch in hand finish and commits what it resolved. */

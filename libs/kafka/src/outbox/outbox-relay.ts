@@ -33,6 +33,8 @@ interface OutboxDocument {
 export class OutboxRelay {
   private readonly breaker: CircuitBreaker<[OutboxFields], PublishedRecord>;
   private timer?: NodeJS.Timeout;
+  /** A send the breaker gave up waiting for may still be running inside the producer. */
+  private sendInFlight = false;
   private pass: Promise<void> = Promise.resolve();
   private stopped = true;
 
@@ -42,7 +44,8 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.breaker = new CircuitBreaker(
-      (entry: OutboxFields) => this.producer.publishEvent(entry.topic, entry.key, entry.event),
+      (entry: OutboxFields) =>
+        this.trackSend(this.producer.publishEvent(entry.topic, entry.key, entry.event)),
       {
         timeout: options.sendTimeoutMs ?? 10_000,
         resetTimeout: options.resetTimeoutMs ?? 3_000,
@@ -72,6 +75,15 @@ export class OutboxRelay {
     this.breaker.shutdown();
   }
 
+  private async trackSend<T>(send: Promise<T>): Promise<T> {
+    this.sendInFlight = true;
+    try {
+      return await send;
+    } finally {
+      this.sendInFlight = false;
+    }
+  }
+
   get circuitOpen(): boolean {
     return this.breaker.opened;
   }
@@ -94,6 +106,9 @@ export class OutboxRelay {
    */
   async publishPending(): Promise<{ published: number; more: boolean }> {
     const limit = this.options.batchSize ?? 200;
+    // A timed-out send still retrying in the producer: wait for it rather than queue more
+    // behind it (that backlog would only delay the drain once Kafka is back).
+    if (this.sendInFlight) return { published: 0, more: false };
     let published = 0;
     let more = false;
     for (const collection of this.options.collections) {
