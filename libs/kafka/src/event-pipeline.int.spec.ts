@@ -127,10 +127,10 @@ describe('Kafka library on a real broker', () => {
       await expect(
         producer.publish({
           topic: TOPIC,
-          key: '9995000018',
+          key: '9995000016',
           type: 'BirthNotified',
           id: randomUUID(),
-          subject: '9995000018',
+          subject: '9995000016',
           time: '2026-11-01T00:00:00Z',
           data: {
             facts: { nhsNumber: 'not-a-number', birthDate: '2026-11-01', postcodeDistrict: null },

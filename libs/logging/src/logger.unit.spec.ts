@@ -20,7 +20,7 @@ function captureLogger() {
 }
 
 // Synthetic identifiers only: a 999-range NHS number, an invented name and postcode.
-const NHS = '9995000018';
+const NHS = '9995000016';
 const SPACED_NHS = '999 500 0018';
 
 describe('createLogger', () => {

@@ -2,7 +2,7 @@ import { ContractRegistry, type BirthNotifiedV1, type EncryptedPersonal } from '
 import { InMemorySubjectKeys } from './in-memory-key-source';
 import { PersonalDataCipher } from './personal-data-cipher';
 
-const CHILD = '9995000018';
+const CHILD = '9995000016';
 const OTHER = '9995000026';
 const personal = { givenName: 'Ada', familyName: 'Lovelace', addressLines: ['1 Test Street'] };
 

@@ -3,7 +3,7 @@ import { InMemorySubjectKeys } from './in-memory-key-source';
 import { PersonalDataCipher } from './personal-data-cipher';
 import { PersonalDataReader } from './personal-data-reader';
 
-const CHILD = '9995000018';
+const CHILD = '9995000016';
 const facts = { nhsNumber: CHILD, birthDate: '2026-01-02', postcodeDistrict: 'SO14' };
 
 function subjectErased(keyId: string): CloudEvent<SubjectErasedV1> {

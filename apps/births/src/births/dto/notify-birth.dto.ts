@@ -6,7 +6,7 @@ import { BirthStateDto } from './birth-state.dto';
 export class NotifyBirthDto extends BirthStateDto {
   @ApiProperty({
     description: "The baby's NHS number (10 digits, Modulus 11)",
-    example: '9995000018',
+    example: '9995000016',
   })
   @IsNhsNumber()
   nhsNumber!: string;
