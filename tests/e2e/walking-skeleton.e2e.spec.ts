@@ -108,7 +108,13 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
           occurredAt: '2026-11-02T00:00:00Z',
           source: 'births',
           version: 1,
-          facts: { nhsNumber, birthDate: '2026-11-02', postcodeDistrict: 'QX1', centreId: 'C1' },
+          facts: {
+            nhsNumber,
+            birthDate: '2026-11-02',
+            postcodeDistrict: 'QX1',
+            centreId: 'C1',
+            lsoa: 'E01999999',
+          },
         },
       ],
     });

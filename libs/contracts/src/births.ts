@@ -22,6 +22,19 @@ export interface BirthFactsV1 {
   sharingObjection?: boolean;
   /** Centre whose reach area held the address at the event date; null/absent while unassigned. */
   centreId?: string | null;
+  /** LSOA of the address at the event date (figures map it to a centre by boundary version). */
+  lsoa?: string;
+  deliveryMethod?:
+    'spontaneous' | 'instrumental' | 'caesarean_elective' | 'caesarean_emergency' | 'unknown';
+  /** 1 for a singleton. */
+  multipleBirthOrder?: number;
+  /** NHS ethnic category A-H, J-N, P, R, S; Z not stated. */
+  ethnicCategory?: string;
+  /** The mother's age in whole years on the birth date (teenage mothers: under 20). */
+  motherAgeAtBirth?: number;
+  smokingAtDelivery?: 'Y' | 'N' | 'U';
+  /** Flagged sensitive on the spine: no address, postcode or area is released. */
+  sensitive?: boolean;
 }
 
 /** `data` of a `BirthNotified` v1 event on `births.child.v1` (key: the child's NHS number). */

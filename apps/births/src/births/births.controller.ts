@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   Body,
   Controller,
   Get,
@@ -14,6 +15,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -24,7 +26,9 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BirthsService, BirthView } from './births.service';
-import { BirthStateDto } from './dto/birth-state.dto';
+import type { BirthInput } from './birth-input';
+import { BirthStateDto, birthStateProblems } from './dto/birth-state.dto';
+import { ukToday } from '../imports/live-birth-extract';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
 import { CentreScope, CurrentCentreScope, Roles } from '@lib/auth';
@@ -47,14 +51,26 @@ export class BirthsController {
   })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; every problem is listed' })
   @ApiPayloadTooLargeResponse({ description: 'Body over the configured limit' })
+  @ApiConflictResponse({ description: 'A different notification of this birth is already held' })
   async notifyBirth(
     @Body() dto: NotifyBirthDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BirthRecordedResponse> {
     const { nhsNumber, ...state } = dto;
-    const result = await this.births.notifyBirth(nhsNumber, state, new Date());
-    if (!result.created) res.status(200);
+    const result = await this.births.notifyBirth(toBirthInput(nhsNumber, state), new Date());
     res.location(`/births/${nhsNumber}`);
+    if (result.conflictId) {
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message:
+          'a different notification of this birth is already held; nothing changed. ' +
+          'Send a correction (PUT) to change it; this one is kept for review.',
+        conflictId: result.conflictId,
+        eventId: result.eventId,
+      });
+    }
+    if (!result.created) res.status(200);
     return { nhsNumber, ...result };
   }
 
@@ -78,7 +94,11 @@ export class BirthsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<BirthRecordedResponse> {
     const sourceCorrectionId = requireIdempotencyKey(idempotencyKey);
-    const result = await this.births.correctBirth(nhsNumber, state, sourceCorrectionId, new Date());
+    const result = await this.births.correctBirth(
+      toBirthInput(nhsNumber, state),
+      sourceCorrectionId,
+      new Date(),
+    );
     if (!result.created) res.status(200);
     return { nhsNumber, ...result };
   }
@@ -122,4 +142,19 @@ function requireIdempotencyKey(value: string | undefined): string {
       },
     ],
   });
+}
+
+/** The channel-neutral input, after the rules that span fields (400 naming each problem). */
+function toBirthInput(nhsNumber: string, state: BirthStateDto): BirthInput {
+  const problems = birthStateProblems(state, ukToday());
+  if (problems.length > 0) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'request validation failed',
+      problems,
+    });
+  }
+  const defined = Object.entries(state).filter(([, v]) => v !== undefined);
+  return { ...(Object.fromEntries(defined) as Omit<BirthInput, 'nhsNumber'>), nhsNumber };
 }

@@ -5,12 +5,14 @@ import { CentreScope } from '@lib/auth';
 import { PersonalDataCipher } from '@lib/personal-data';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted } from 'mongoose';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
+import { createHash } from 'node:crypto';
+import { Connection, Model, trusted } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
-import { BirthStateDto } from './dto/birth-state.dto';
-import { postcodeDistrict } from './postcode';
+import { BirthPersonal, splitBirth } from './birth-event-data';
+import type { BirthInput } from './birth-input';
 import { BirthRecord } from './schemas/birth-record.schema';
 
 export const BIRTHS_TOPIC = 'births.child.v1';
@@ -18,8 +20,19 @@ export const BIRTHS_TOPIC = 'births.child.v1';
 export interface RecordBirthResult {
   eventId: string;
   version: number;
-  /** false when this exact input had been received before (a re-send): nothing new was stored. */
+  /** false when nothing new was stored: a re-send, or a conflicting notification kept for review. */
   created: boolean;
+  /** Set when a notification differed from the birth already held: kept, nothing changed. */
+  conflictId?: string;
+}
+
+/** A stable digest of a birth's content: the same input from any channel gives the same hash. */
+export function contentHash(input: BirthInput): string {
+  const canonical = Object.keys(input)
+    .sort()
+    .filter((k) => input[k as keyof BirthInput] !== undefined)
+    .map((k) => [k, input[k as keyof BirthInput]]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
 const DUPLICATE_KEY = 11000;
@@ -36,7 +49,18 @@ export class BirthsService implements OnModuleInit {
     private readonly producer: EventProducer,
     private readonly geography: ReachAreaDirectory,
     private readonly cipher: PersonalDataCipher,
-  ) {}
+    @InjectConnection() connection: Connection,
+  ) {
+    this.conflicts = connection.collection('birth_conflicts');
+  }
+
+  private readonly conflicts: Collection<{
+    _id: string;
+    nhsNumber: string;
+    contentHash: string;
+    receivedAt: Date;
+    data: unknown;
+  }>;
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.records.collection, [
@@ -51,17 +75,24 @@ export class BirthsService implements OnModuleInit {
    * means an acknowledged notification survives a Kafka outage or a crash. One notification per
    * child: a re-send is recognised by its idempotency key.
    */
-  async notifyBirth(
-    nhsNumber: string,
-    state: BirthStateDto,
-    receivedAt: Date,
-  ): Promise<RecordBirthResult> {
-    const idempotencyKey = `birth-notified:${nhsNumber}`;
+  async notifyBirth(input: BirthInput, receivedAt: Date): Promise<RecordBirthResult> {
+    const idempotencyKey = `birth-notified:${input.nhsNumber}`;
     const eventId = deterministicEventId(idempotencyKey);
-    const record = await this.buildRecord(eventId, idempotencyKey, nhsNumber, 1, state, receivedAt);
-    const inserted = await this.tryInsert(record);
-    if (inserted) return { eventId, version: 1, created: true };
-    return this.existing(eventId);
+    const record = await this.buildRecord(eventId, idempotencyKey, 1, input, receivedAt);
+    if (await this.tryInsert(record)) return { eventId, version: 1, created: true };
+    const existing = await this.records.findById(eventId).lean<BirthRecord>().exec();
+    if (!existing) throw new Error('duplicate key on insert but no record with that id');
+    // The same birth again: identical content is a re-send; different content changes nothing
+    // unless it comes as a correction, and is kept for someone to resolve.
+    if (existing.contentHash === record.contentHash) {
+      return { eventId, version: existing.version, created: false };
+    }
+    return {
+      eventId,
+      version: existing.version,
+      created: false,
+      conflictId: await this.keepConflict(record),
+    };
   }
 
   /**
@@ -70,39 +101,32 @@ export class BirthsService implements OnModuleInit {
    * loses concurrent updates of one document, but not inserts.
    */
   async correctBirth(
-    nhsNumber: string,
-    state: BirthStateDto,
+    input: BirthInput,
     sourceCorrectionId: string,
     receivedAt: Date,
   ): Promise<RecordBirthResult> {
+    const { nhsNumber } = input;
     const idempotencyKey = `birth-corrected:${nhsNumber}:${sourceCorrectionId}`;
     const eventId = deterministicEventId(idempotencyKey);
     return this.perChild.run(nhsNumber, () =>
-      this.insertNextVersion(nhsNumber, state, idempotencyKey, eventId, receivedAt),
+      this.insertNextVersion(input, idempotencyKey, eventId, receivedAt),
     );
   }
 
   private async insertNextVersion(
-    nhsNumber: string,
-    state: BirthStateDto,
+    input: BirthInput,
     idempotencyKey: string,
     eventId: string,
     receivedAt: Date,
   ): Promise<RecordBirthResult> {
+    const { nhsNumber } = input;
     const resent = await this.records.findById(eventId).lean<BirthRecord>().exec();
     if (resent) return { eventId, version: resent.version, created: false };
     for (let attempt = 1; attempt <= MAX_VERSION_ATTEMPTS; attempt++) {
       const latest = await this.latest(nhsNumber);
       if (!latest) throw new NotFoundException('no birth notified for that NHS number');
       const version = latest.version + 1;
-      const record = await this.buildRecord(
-        eventId,
-        idempotencyKey,
-        nhsNumber,
-        version,
-        state,
-        receivedAt,
-      );
+      const record = await this.buildRecord(eventId, idempotencyKey, version, input, receivedAt);
       if (await this.tryInsert(record)) return { eventId, version, created: true };
       // Lost the slot: to another process's correction, or this very input sent twice at once.
       const winner = await this.records.findById(eventId).lean<BirthRecord>().exec();
@@ -163,35 +187,30 @@ export class BirthsService implements OnModuleInit {
   private async buildRecord(
     eventId: string,
     idempotencyKey: string,
-    nhsNumber: string,
     version: number,
-    state: BirthStateDto,
+    input: BirthInput,
     receivedAt: Date,
   ): Promise<BirthRecord> {
+    const { nhsNumber } = input;
     const kind = version === 1 ? 'notified' : 'corrected';
     const correlationId = currentCorrelationId() ?? eventId;
     // The assignment in force when the input arrives travels with the event.
-    const assignment = await this.geography.assign(state.postcode);
-    const centreId = assignment?.centreId ?? null;
+    const assignment = await this.geography.assign(input.postcode);
+    const split = splitBirth(input, {
+      lsoa: assignment?.lsoa ?? null,
+      centreId: assignment?.centreId ?? null,
+    });
     // Identifying details travel (and are kept here) only encrypted with the child's key, so
     // erasing the key erases them everywhere; null once the subject has been erased.
-    const personal = await this.cipher.seal(nhsNumber, birthPersonal(state));
-    const data: BirthNotifiedV1 = {
-      facts: {
-        nhsNumber,
-        birthDate: state.birthDate,
-        postcodeDistrict: postcodeDistrict(state.postcode),
-        centreId,
-      },
-      ...(personal ? { personal } : {}),
-    };
+    const personal = await this.cipher.seal(nhsNumber, split.personal);
+    const data: BirthNotifiedV1 = { facts: split.facts, ...(personal ? { personal } : {}) };
     const event = this.producer.buildEvent({
       topic: BIRTHS_TOPIC,
       key: nhsNumber,
       type: kind === 'notified' ? 'BirthNotified' : 'BirthCorrected',
       id: eventId,
       subject: nhsNumber,
-      time: `${state.birthDate}T00:00:00Z`,
+      time: `${input.birthDate}T00:00:00Z`,
       recordedtime: receivedAt.toISOString(),
       subjectversion: version,
       correlationid: correlationId,
@@ -205,10 +224,11 @@ export class BirthsService implements OnModuleInit {
       nhsNumber,
       version,
       kind,
-      birthDate: state.birthDate,
+      birthDate: input.birthDate,
       postcodeDistrict: data.facts.postcodeDistrict,
-      centreId,
-      la: assignment?.la ?? null,
+      centreId: data.facts.centreId ?? null,
+      la: input.sensitive ? null : (assignment?.la ?? null),
+      contentHash: contentHash(input),
       receivedAt,
       correlationId,
       outbox: pendingOutbox(BIRTHS_TOPIC, nhsNumber, version, event, receivedAt),
@@ -226,26 +246,24 @@ export class BirthsService implements OnModuleInit {
     }
   }
 
-  private async existing(eventId: string): Promise<RecordBirthResult> {
-    const found = await this.records.findById(eventId).lean<BirthRecord>().exec();
-    if (!found) throw new Error('duplicate key on insert but no record with that id');
-    return { eventId, version: found.version, created: false };
+  /** Keeps a conflicting notification (sealed like the record) for review; idempotent. */
+  private async keepConflict(record: BirthRecord): Promise<string> {
+    const conflictId = deterministicEventId(
+      `birth-conflict:${record.nhsNumber}:${record.contentHash}`,
+    );
+    try {
+      await this.conflicts.insertOne({
+        _id: conflictId,
+        nhsNumber: record.nhsNumber,
+        contentHash: record.contentHash,
+        receivedAt: record.receivedAt,
+        data: record.outbox.event.data,
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+    return conflictId;
   }
-}
-
-/** The identifying part of a birth's state (what crypto-shredding protects). */
-export type BirthPersonal = {
-  postcode: string;
-  givenName?: string;
-  familyName?: string;
-};
-
-function birthPersonal(state: BirthStateDto): BirthPersonal {
-  return {
-    postcode: state.postcode,
-    ...(state.givenName ? { givenName: state.givenName } : {}),
-    ...(state.familyName ? { familyName: state.familyName } : {}),
-  };
 }
 
 export interface BirthView {

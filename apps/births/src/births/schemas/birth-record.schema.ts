@@ -42,6 +42,10 @@ export class BirthRecord {
   @Prop({ required: true })
   receivedAt!: Date;
 
+  /** Digest of the input, so the same birth sent again is told apart from a different one. */
+  @Prop({ type: String, required: true })
+  contentHash!: string;
+
   @Prop({ type: String, required: true })
   correlationId!: string;
 
