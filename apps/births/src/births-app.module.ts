@@ -2,12 +2,14 @@ import { ServiceCoreModule } from '@lib/platform';
 import { Module } from '@nestjs/common';
 import { BirthsConfig } from './births.config';
 import { BirthsModule } from './births/births.module';
+import { GeographyModule } from './geography/geography.module';
 import { PrivacyModule } from './privacy/privacy.module';
 
 @Module({
   imports: [
     ServiceCoreModule.forService({ service: 'births', config: BirthsConfig }),
     BirthsModule,
+    GeographyModule,
     PrivacyModule,
   ],
 })

@@ -122,6 +122,8 @@ describe('contracts/asyncapi.yaml', () => {
         for (const example of examples) {
           const value = example.payload() as { subject: string };
           expect(registry.check(channel.address()!, value)).toMatchObject({ valid: true });
+          // Reference data is keyed by its own ids (e.g. `boundaries`), not by a person.
+          if (channel.address()!.startsWith('geography.')) continue;
           expect(value.subject).toMatch(/^999/);
           expect(isValidNhsNumber(value.subject)).toBe(true);
         }

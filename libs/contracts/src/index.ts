@@ -11,3 +11,14 @@ export {
   type SubjectErasedFactsV1,
   type SubjectErasedV1,
 } from './privacy';
+export type {
+  GeographyBoundariesV1,
+  GeographyCentreV1,
+  GeographyClusterV1,
+  GeographyImdDecileV1,
+  GeographyLaV1,
+  GeographyPostcodeSummaryV1,
+  GeographyReachAreaV1,
+  GeographyVersionFactsV1,
+  GeographyVersionPublishedV1,
+} from './geography';

@@ -28,7 +28,7 @@ import type { Response } from 'express';
 import { BirthsService, BirthView } from './births.service';
 import type { BirthInput } from './birth-input';
 import { BirthStateDto, birthStateProblems } from './dto/birth-state.dto';
-import { ukToday } from '../imports/live-birth-extract';
+import { ukToday } from '../uk-dates';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
 import { CentreScope, CurrentCentreScope, Roles } from '@lib/auth';

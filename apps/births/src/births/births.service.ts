@@ -194,11 +194,12 @@ export class BirthsService implements OnModuleInit {
     const { nhsNumber } = input;
     const kind = version === 1 ? 'notified' : 'corrected';
     const correlationId = currentCorrelationId() ?? eventId;
-    // The assignment in force when the input arrives travels with the event.
-    const assignment = await this.geography.assign(input.postcode);
+    // The assignment in force at the event date (the birth) travels with the event; figures can
+    // still map its LSOA under any other boundary version.
+    const assignment = await this.geography.assignAt(input.postcode, input.birthDate);
     const split = splitBirth(input, {
-      lsoa: assignment?.lsoa ?? null,
-      centreId: assignment?.centreId ?? null,
+      lsoa: assignment.lsoa,
+      centreId: assignment.centreId,
     });
     // Identifying details travel (and are kept here) only encrypted with the child's key, so
     // erasing the key erases them everywhere; null once the subject has been erased.
@@ -227,7 +228,7 @@ export class BirthsService implements OnModuleInit {
       birthDate: input.birthDate,
       postcodeDistrict: data.facts.postcodeDistrict,
       centreId: data.facts.centreId ?? null,
-      la: input.sensitive ? null : (assignment?.la ?? null),
+      la: input.sensitive ? null : assignment.la,
       contentHash: contentHash(input),
       receivedAt,
       correlationId,

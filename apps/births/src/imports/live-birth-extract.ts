@@ -1,3 +1,4 @@
+import { isRealDate } from '../uk-dates';
 import type { RowProblem, RowResult, RowSpec } from '@lib/imports';
 import { nhsNumberProblem } from '@lib/nhs-number';
 import type {
@@ -63,16 +64,6 @@ export const MOTHER_AGE_YEARS = { min: 10, max: 65 } as const;
 export interface LiveBirthExtractOptions {
   /** Today as YYYY-MM-DD, UK local date: dates after it are refused. */
   today: string;
-}
-
-/** Today's date in the UK (Europe/London) as YYYY-MM-DD. */
-export function ukToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
 }
 
 /**
@@ -229,15 +220,6 @@ export function mapLiveBirthRow(
       ? normalised
       : problem(column, 'must be a UK postcode such as QX1 4ZZ (ZZ99 pseudo-postcodes allowed)');
   }
-}
-
-/** YYYY-MM-DD naming a day that exists (no 2024-02-30). */
-function isRealDate(value: string): boolean {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 /** Whole years from `born` to `on`, both YYYY-MM-DD; negative when `on` is before `born`. */

@@ -6,8 +6,8 @@ import {
   LIVE_BIRTH_EXTRACT_COLUMNS,
   liveBirthExtractSpec,
   mapLiveBirthRow,
-  ukToday,
 } from './live-birth-extract';
+import { ukToday } from '../uk-dates';
 
 const TODAY = '2025-06-15';
 const [BABY, MOTHER] = new NhsNumberGenerator('test', 11).take(2);

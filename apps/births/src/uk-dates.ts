@@ -44,6 +44,7 @@ export function isRealDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-export function ukToday(now: Date): string {
+/** Today's date in the UK (Europe/London), YYYY-MM-DD: the date in force for "now". */
+export function ukToday(now: Date = new Date()): string {
   return ukLocal(now.toISOString())!.date;
 }
