@@ -34,6 +34,11 @@ export async function createServiceApp(
   app.use(helmet());
   app.use(httpLoggingMiddleware(logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  // FHIR messages (XML, and JSON sent as application/fhir+json) arrive as text for their parser.
+  app.useBodyParser('text', {
+    limit: config.HTTP_BODY_LIMIT_BYTES,
+    type: ['application/fhir+xml', 'application/xml', 'text/xml', 'application/fhir+json'],
+  });
   app.use(bodyParserErrorHandler);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));

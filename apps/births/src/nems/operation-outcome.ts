@@ -1,5 +1,6 @@
 /** FHIR STU3 OperationOutcome: how a FHIR receiver says why it rejected a message. */
-export type IssueType = 'invalid' | 'structure' | 'required' | 'value' | 'not-supported';
+export type IssueType =
+  'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'conflict';
 
 export interface OperationOutcomeIssue {
   severity: 'error';
