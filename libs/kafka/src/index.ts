@@ -22,4 +22,5 @@ export {
   type OutboxFields,
 } from './outbox/outbox-entry';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { OutboxRelays } from './outbox/outbox-relays';
 export { ProcessedEventStore } from './processed-events';

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { ProcessedEventStore } from './processed-events';
+import { OutboxRelays } from './outbox/outbox-relays';
 import { EventConsumer, EventConsumerOptions } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { KafkaConnection } from './kafka-connection';
@@ -107,6 +108,7 @@ export class KafkaModule {
             ),
         },
         EventConsumerFactory,
+        OutboxRelays,
         KafkaLifecycle,
       ],
       exports: [
@@ -115,6 +117,7 @@ export class KafkaModule {
         EventProducer,
         EventConsumerFactory,
         TopicProvisioner,
+        OutboxRelays,
       ],
     };
   }

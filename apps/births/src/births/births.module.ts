@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
-import { BirthRelay } from './birth-relay';
 import { NemsController } from '../nems/nems.controller';
 import { BirthsController } from './births.controller';
 import { BirthsService } from './births.service';
@@ -10,6 +9,6 @@ import { BirthRecord, BirthRecordSchema } from './schemas/birth-record.schema';
 @Module({
   imports: [MongooseModule.forFeature([{ name: BirthRecord.name, schema: BirthRecordSchema }])],
   controllers: [BirthsController, NemsController],
-  providers: [BirthsService, BirthRelay, ReachAreaDirectory],
+  providers: [BirthsService, ReachAreaDirectory],
 })
 export class BirthsModule {}

@@ -1,10 +1,21 @@
-import { deterministicEventId, EventProducer, OUTBOX_INDEXES, pendingOutbox } from '@lib/kafka';
+import {
+  deterministicEventId,
+  EventProducer,
+  OUTBOX_INDEXES,
+  OutboxRelays,
+  pendingOutbox,
+} from '@lib/kafka';
 import { BirthNotifiedV1 } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
 import { CentreScope } from '@lib/auth';
 import { PersonalDataCipher } from '@lib/personal-data';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
-import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { createHash } from 'node:crypto';
@@ -40,7 +51,7 @@ const DUPLICATE_KEY = 11000;
 const MAX_VERSION_ATTEMPTS = 1000;
 
 @Injectable()
-export class BirthsService implements OnModuleInit {
+export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
   // Corrections of one child queue here instead of racing for the same version slot.
   private readonly perChild = new KeyedSerializer();
 
@@ -49,6 +60,7 @@ export class BirthsService implements OnModuleInit {
     private readonly producer: EventProducer,
     private readonly geography: ReachAreaDirectory,
     private readonly cipher: PersonalDataCipher,
+    private readonly relays: OutboxRelays,
     @InjectConnection() connection: Connection,
   ) {
     this.conflicts = connection.collection('birth_conflicts');
@@ -68,6 +80,10 @@ export class BirthsService implements OnModuleInit {
       { name: 'centre_child', key: { centreId: 1, nhsNumber: 1 } },
       ...OUTBOX_INDEXES,
     ]);
+  }
+  /** The relay publishes what the inserts below stored, each child's events in version order. */
+  onApplicationBootstrap(): void {
+    this.relays.start('birth-relay', { collections: [this.records.collection] });
   }
 
   /**

@@ -1,11 +1,17 @@
-import { deterministicEventId, EventProducer, OUTBOX_INDEXES, pendingOutbox } from '@lib/kafka';
+import {
+  deterministicEventId,
+  EventProducer,
+  OUTBOX_INDEXES,
+  OutboxRelays,
+  pendingOutbox,
+} from '@lib/kafka';
 import type { GeographyVersionPublishedV1 } from '@lib/contracts';
 import { runImport, type RowError } from '@lib/imports';
 import { currentCorrelationId } from '@lib/logging';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { MongoBulkWriteError, type Collection } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createHash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
@@ -69,7 +75,7 @@ export interface PostcodeRefusal {
  * version numbers have no gaps.
  */
 @Injectable()
-export class GeographyService implements OnModuleInit {
+export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
   // Loads of one kind run one at a time in this process; across processes the header's unique `_id` decides.
   private readonly perKind = new KeyedSerializer();
   private readonly versions: Collection<VersionHeader>;
@@ -79,19 +85,24 @@ export class GeographyService implements OnModuleInit {
   constructor(
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
+    private readonly relays: OutboxRelays,
   ) {
     this.versions = connection.collection<VersionHeader>(COLLECTIONS.versions);
     this.lsoas = connection.collection<LsoaDoc>(COLLECTIONS.lsoas);
     this.postcodes = connection.collection<PostcodeDoc>(COLLECTIONS.postcodes);
   }
 
-  /** The collection the relay publishes from. */
-  get outboxCollection(): Collection<VersionHeader> {
-    return this.versions;
-  }
-
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.versions, [...OUTBOX_INDEXES]);
+  }
+
+  /** Publishes stored versions (their headers' outbox part) for the life of the app. */
+  onApplicationBootstrap(): void {
+    this.relays.start('geography-relay', {
+      collections: [this.versions as unknown as Collection<Document>],
+      // Reference data changes rarely; a version is a few events a year.
+      pollMs: 1000,
+    });
   }
 
   /** Validates and stores a boundary version; refused whole with every problem listed. */
