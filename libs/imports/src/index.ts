@@ -9,6 +9,7 @@ export {
   type RowProblem,
   type RowResult,
   type RowSpec,
+  type SinkOutcome,
 } from './row-spec';
 export { DEFAULT_BATCH_SIZE, runImport } from './run-import';
 export { rowErrorsCsv, rowErrorsCsvStream } from './row-errors-csv';

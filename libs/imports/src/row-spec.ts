@@ -28,9 +28,18 @@ export interface AcceptedRow<T> {
   value: T;
 }
 
-/** Where valid rows go, in order, one batch at a time; it says how many it already held. */
+/**
+ * Where valid rows go, in order, one batch at a time. It says how many it already held
+ * (duplicates) and which rows it refused although they were well-formed (e.g. a birth already
+ * held with different content): those count as rejected, with their problems reported.
+ */
 export interface ImportSink<T> {
-  accept(rows: AcceptedRow<T>[]): Promise<{ duplicates: number }>;
+  accept(rows: AcceptedRow<T>[]): Promise<SinkOutcome>;
+}
+
+export interface SinkOutcome {
+  duplicates: number;
+  refused?: RowError[];
 }
 
 export interface ImportCounts {

@@ -50,17 +50,27 @@ export async function runImport<T>(
     const rows = batch;
     batch = [];
     let duplicates: number;
+    let refused: RowError[];
     try {
-      ({ duplicates } = await sink.accept(rows));
+      ({ duplicates, refused = [] } = await sink.accept(rows));
     } catch (e) {
       throw new FileError(`the sink failed after ${counts.rowsRead} rows: ${message(e)}`);
     }
-    if (!Number.isInteger(duplicates) || duplicates < 0 || duplicates > rows.length) {
-      throw new FileError(`the sink reported ${duplicates} duplicates for ${rows.length} rows`);
+    const refusedRows = new Set(refused.map((e) => e.row)).size;
+    if (
+      !Number.isInteger(duplicates) ||
+      duplicates < 0 ||
+      duplicates + refusedRows > rows.length
+    ) {
+      throw new FileError(
+        `the sink reported ${duplicates} duplicates and ${refusedRows} refused rows for ${rows.length} rows`,
+      );
     }
     counts.rowsRead += rows.length;
-    counts.accepted += rows.length - duplicates;
+    counts.accepted += rows.length - duplicates - refusedRows;
     counts.duplicates += duplicates;
+    counts.rejected += refusedRows;
+    errors.push(...refused);
     options.onProgress?.({ ...counts });
   };
 

@@ -224,6 +224,29 @@ describe('runImport', () => {
     invariant(result);
   });
 
+  it('counts rows the sink refuses as rejected, with their reasons in row order', async () => {
+    const result = await runImport(
+      csv('id,qty', '1,1', 'x,1', '2,1', '3,1'),
+      spec,
+      {
+        accept(rows) {
+          const refused = rows
+            .filter((r) => r.value.id === '3')
+            .map((r) => ({ row: r.rowNumber, column: 'id', reason: 'is held with other content' }));
+          return Promise.resolve({ duplicates: 0, refused });
+        },
+      },
+      { batchSize: 10 },
+    );
+    expect(result).toMatchObject({ rowsRead: 4, accepted: 2, duplicates: 0, rejected: 2 });
+    expect(result.errors.map((e) => [e.row, e.column])).toEqual([
+      [3, 'id'],
+      [5, 'id'],
+    ]);
+    expect(result.errors[1].reason).toBe('is held with other content');
+    invariant(result);
+  });
+
   it('fails, without crashing, when the sink fails; counts stay consistent', async () => {
     let calls = 0;
     const result = await runImport(

@@ -112,6 +112,28 @@ export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
+   * Notifies a batch of births (one import batch, in row order): each as `notifyBirth` would.
+   * Answers how many were already held unchanged (duplicates) and which rows were refused
+   * because a different notification of that birth is held (kept for review, nothing changed).
+   */
+  async notifyBirths(rows: readonly BirthBatchRow[], receivedAt: Date): Promise<BirthBatchOutcome> {
+    const outcome: BirthBatchOutcome = { duplicates: 0, refused: [] };
+    for (const { rowNumber, input } of rows) {
+      const result = await this.notifyBirth(input, receivedAt);
+      if (result.conflictId) {
+        outcome.refused.push({
+          row: rowNumber,
+          column: 'nhs_number',
+          reason:
+            'a different notification of this birth is already held; nothing changed ' +
+            `(kept for review as conflict ${result.conflictId}; send a correction to change it)`,
+        });
+      } else if (!result.created) outcome.duplicates++;
+    }
+    return outcome;
+  }
+
+  /**
    * Stores a correction (the full new state) as the birth's next version. The version is taken by
    * inserting into the unique (nhsNumber, version) slot, never by updating a counter: the store
    * loses concurrent updates of one document, but not inserts.
@@ -281,6 +303,16 @@ export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
     }
     return conflictId;
   }
+}
+
+export interface BirthBatchRow {
+  rowNumber: number;
+  input: BirthInput;
+}
+
+export interface BirthBatchOutcome {
+  duplicates: number;
+  refused: { row: number; column: string; reason: string }[];
 }
 
 export interface BirthView {
