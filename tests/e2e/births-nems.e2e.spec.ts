@@ -72,8 +72,72 @@ describe('births: NEMS messages', () => {
     });
   });
 
-  it('should say a change of address is understood but not applied yet (501), not pretend', async () => {
-    const res = await send(fixture('change-of-address.xml'), 'application/fhir+xml').expect(501);
+  async function eventsFor(nhsNumber: string, until: (types: string[]) => boolean) {
+    const seen = await readIndependently('births.child.v1', (s) =>
+      until(
+        s
+          .filter((m) => m.key?.toString() === nhsNumber)
+          .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type),
+      ),
+    );
+    return seen
+      .filter((m) => m.key?.toString() === nhsNumber)
+      .map((m) => JSON.parse(m.value!.toString()) as { type: string; data: { facts: object } });
+  }
+
+  it('should apply a change of address as a move of the known child (ResidenceChanged)', async () => {
+    // The baby of birth-with-mother (notified in the first test) moves.
+    const res = await send(fixture('change-of-address.xml'), 'application/fhir+xml').expect(201);
+    expect(res.body).toMatchObject({ nhsNumber: '9995000016', version: 2, created: true });
+    await send(fixture('change-of-address.json'), 'application/fhir+json').expect(200);
+    const events = await eventsFor('9995000016', (t) => t.includes('ResidenceChanged'));
+    expect(events.map((e) => e.type)).toEqual(['BirthNotified', 'ResidenceChanged']);
+    expect(events[1].data.facts).toMatchObject({
+      nhsNumber: '9995000016',
+      effectiveDate: '2019-11-01',
+      postcodeDistrict: 'LS17',
+      channel: 'nems',
+    });
+  });
+
+  it('should apply a death notification at once (DeathNotified), and refuse one for an unknown child', async () => {
+    const unknown = await send(fixture('death-notification.xml'), 'application/fhir+xml').expect(
+      404,
+    );
+    expect(unknown.body).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [expect.objectContaining({ code: 'not-found' })],
+    });
+    await request(births.app.getHttpServer())
+      .post('/births')
+      .auth(feed, { type: 'bearer' })
+      .send({ nhsNumber: '9995000229', birthDate: '2023-11-20', postcode: 'QX9 9ZZ' })
+      .expect(201);
+    await send(fixture('death-notification.xml'), 'application/fhir+xml').expect(201);
+    const events = await eventsFor('9995000229', (t) => t.includes('DeathNotified'));
+    expect(events.map((e) => e.type)).toEqual(['BirthNotified', 'DeathNotified']);
+    expect(events[1].data.facts).toEqual({
+      nhsNumber: '9995000229',
+      dateOfDeath: '2024-06-05', // 23:30 UTC on 4 June 2024 is 00:30 on the 5th in the UK (BST)
+      channel: 'nems',
+    });
+  });
+
+  it('should retract a notification on a delete (BirthRetracted), and say what it cannot apply', async () => {
+    const withoutMother = fixture('birth-without-mother.xml');
+    await send(withoutMother, 'application/fhir+xml').expect(201);
+    const deletion = withoutMother.replace('<code value="new"/>', '<code value="delete"/>');
+    await send(deletion, 'application/fhir+xml').expect(201);
+    await send(deletion, 'application/fhir+xml').expect(200);
+    const events = await eventsFor('9995000156', (t) => t.includes('BirthRetracted'));
+    expect(events.map((e) => e.type)).toEqual(['BirthNotified', 'BirthRetracted']);
+    expect(events[1].data.facts).toEqual({ nhsNumber: '9995000156', channel: 'nems' });
+
+    const addressDeletion = fixture('change-of-address.xml').replace(
+      '<code value="new"/>',
+      '<code value="delete"/>',
+    );
+    const res = await send(addressDeletion, 'application/fhir+xml').expect(501);
     expect(res.body.issue[0]).toMatchObject({ code: 'not-supported' });
   });
 

@@ -45,3 +45,76 @@ export interface BirthNotifiedV1 {
 
 /** `data` of a `BirthCorrected` v1 event: the full new state, same shape as a notification. */
 export type BirthCorrectedV1 = BirthNotifiedV1;
+
+/** Which interface a births-service event (or a sharing-status change) came through. */
+export type ChildEventChannel =
+  'births-api' | 'births-extract' | 'nems' | 'hv-api' | 'hv-topic' | 'hv-extract';
+
+/**
+ * `BirthRetracted` v1: the notification was withdrawn by its source (a NEMS `delete`, or the API);
+ * figures drop the child.
+ */
+export interface BirthRetractedV1 {
+  facts: { nhsNumber: string; channel: ChildEventChannel };
+}
+
+/** `ResidenceChanged` v1 facts: the child's usual residence changed on `effectiveDate`. */
+export interface ResidenceChangedFactsV1 {
+  nhsNumber: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+  /** Into the LA / out of it / within it. */
+  direction: 'in' | 'out' | 'within';
+  /** YYYY-MM-DD the family moved. */
+  effectiveDate: string;
+  /** Outward code of the new postcode; null when unknown, a ZZ99 pseudo-postcode or sensitive. */
+  postcodeDistrict: string | null;
+  /** LSOA of the new address at `effectiveDate`. */
+  lsoa?: string;
+  /** Centre whose reach area holds the new address at `effectiveDate`; null/absent: unassigned. */
+  centreId?: string | null;
+  /** Flagged sensitive on the spine: no address, postcode or area is released. */
+  sensitive?: true;
+  channel: ChildEventChannel;
+}
+
+/** `data` of a `ResidenceChanged` v1 event; `personal`: the new address (and names if new here). */
+export interface ResidenceChangedV1 {
+  facts: ResidenceChangedFactsV1;
+  personal?: EncryptedPersonal;
+}
+
+/** `DeathNotified` v1: the child died; worklists and outreach must stop at once. */
+export interface DeathNotifiedV1 {
+  facts: { nhsNumber: string; dateOfDeath: string; channel: ChildEventChannel };
+}
+
+/**
+ * The sharing-status schema shared by births and health-visits (`SharingObjectionRecorded` /
+ * `SharingObjectionWithdrawn` v1).
+ */
+export interface SharingObjectionFactsV1 {
+  nhsNumber: string;
+  /**
+   * YYYY-MM-DD from which the parent's choice applies; of all a child's choices, the latest
+   * effective date wins (ties: the later event).
+   */
+  effectiveDate: string;
+  /** `organisationCode`: ODS code, `^[A-Z0-9]{3,10}$`. */
+  source: { channel: ChildEventChannel; organisationCode?: string };
+  /**
+   * After this event and every earlier one for the child, whether an objection is in force today
+   * (consumers can act on this alone).
+   */
+  objectionInForce: boolean;
+}
+
+/** `data` of a `SharingObjectionRecorded` v1 event. */
+export interface SharingObjectionRecordedV1 {
+  facts: SharingObjectionFactsV1;
+}
+
+/** `data` of a `SharingObjectionWithdrawn` v1 event. */
+export interface SharingObjectionWithdrawnV1 {
+  facts: SharingObjectionFactsV1;
+}

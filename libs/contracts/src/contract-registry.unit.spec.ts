@@ -72,7 +72,15 @@ describe(ContractRegistry, () => {
         expect(topic.deadLetterTopic).toBe(`${topic.name}.dlt`);
         expect(topic.partitions).toBe(12);
       }
-      expect(topics[0].eventTypes).toEqual(['BirthNotified', 'BirthCorrected']);
+      expect(topics[0].eventTypes).toEqual([
+        'BirthNotified',
+        'BirthCorrected',
+        'BirthRetracted',
+        'ResidenceChanged',
+        'DeathNotified',
+        'SharingObjectionRecorded',
+        'SharingObjectionWithdrawn',
+      ]);
     });
   });
 

@@ -4,7 +4,20 @@ export { isBackwardCompatible } from './compatibility';
 export type { JsonSchema } from './schema-files';
 export { DEAD_LETTER_HEADERS } from './dead-letter';
 export type { EncryptedPersonal } from './encrypted-personal';
-export type { BirthCorrectedV1, BirthFactsV1, BirthNotifiedV1, SexAtBirth } from './births';
+export type {
+  BirthCorrectedV1,
+  BirthFactsV1,
+  BirthNotifiedV1,
+  BirthRetractedV1,
+  ChildEventChannel,
+  DeathNotifiedV1,
+  ResidenceChangedFactsV1,
+  ResidenceChangedV1,
+  SexAtBirth,
+  SharingObjectionFactsV1,
+  SharingObjectionRecordedV1,
+  SharingObjectionWithdrawnV1,
+} from './births';
 export {
   ERASURE_REASONS,
   type ErasureReason,

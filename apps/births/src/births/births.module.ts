@@ -4,11 +4,15 @@ import { ReachAreaDirectory } from '../geography/reach-area-directory';
 import { NemsController } from '../nems/nems.controller';
 import { BirthsController } from './births.controller';
 import { BirthsService } from './births.service';
+import { ChildEventsController } from './child-events.controller';
+import { ChildEventsService } from './child-events.service';
+import { ChildRecords } from './child-records';
 import { BirthRecord, BirthRecordSchema } from './schemas/birth-record.schema';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: BirthRecord.name, schema: BirthRecordSchema }])],
-  controllers: [BirthsController, NemsController],
-  providers: [BirthsService, ReachAreaDirectory],
+  controllers: [BirthsController, ChildEventsController, NemsController],
+  providers: [BirthsService, ChildEventsService, ChildRecords, ReachAreaDirectory],
+  exports: [BirthsService, ChildEventsService],
 })
 export class BirthsModule {}

@@ -1,32 +1,20 @@
-import {
-  deterministicEventId,
-  EventProducer,
-  OUTBOX_INDEXES,
-  OutboxRelays,
-  pendingOutbox,
-} from '@lib/kafka';
-import { BirthNotifiedV1 } from '@lib/contracts';
-import { currentCorrelationId } from '@lib/logging';
+import { deterministicEventId } from '@lib/kafka';
+import { BirthNotifiedV1, EncryptedPersonal } from '@lib/contracts';
 import { CentreScope } from '@lib/auth';
 import { PersonalDataCipher } from '@lib/personal-data';
-import { ensureIndexes, KeyedSerializer } from '@lib/platform';
-import {
-  Injectable,
-  NotFoundException,
-  OnApplicationBootstrap,
-  OnModuleInit,
-} from '@nestjs/common';
-import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { createHash } from 'node:crypto';
-import { Connection, Model, trusted } from 'mongoose';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection, trusted } from 'mongoose';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
 import { BirthPersonal, splitBirth } from './birth-event-data';
 import type { BirthInput } from './birth-input';
-import { BirthRecord } from './schemas/birth-record.schema';
+import { ChildRecords, ChildVersionDraft } from './child-records';
+import { initialState, objectionInForce, stateOf, withResidence } from './child-state';
+import { BIRTH_STATE_KINDS, BirthRecord, SharingChoice } from './schemas/birth-record.schema';
 
-export const BIRTHS_TOPIC = 'births.child.v1';
+export { BIRTHS_TOPIC } from './child-records';
 
 export interface RecordBirthResult {
   eventId: string;
@@ -47,25 +35,16 @@ export function contentHash(input: BirthInput): string {
 }
 
 const DUPLICATE_KEY = 11000;
-// Concurrent corrections of one birth race for the next version; the loser retries.
-const MAX_VERSION_ATTEMPTS = 1000;
+
+/** A change refused because of what is already held about the child. */
+export class ChildChangeConflict extends ConflictException {
+  constructor(message: string) {
+    super({ statusCode: 409, error: 'Conflict', message });
+  }
+}
 
 @Injectable()
-export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
-  // Corrections of one child queue here instead of racing for the same version slot.
-  private readonly perChild = new KeyedSerializer();
-
-  constructor(
-    @InjectModel(BirthRecord.name) private readonly records: Model<BirthRecord>,
-    private readonly producer: EventProducer,
-    private readonly geography: ReachAreaDirectory,
-    private readonly cipher: PersonalDataCipher,
-    private readonly relays: OutboxRelays,
-    @InjectConnection() connection: Connection,
-  ) {
-    this.conflicts = connection.collection('birth_conflicts');
-  }
-
+export class BirthsService {
   private readonly conflicts: Collection<{
     _id: string;
     nhsNumber: string;
@@ -74,41 +53,36 @@ export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
     data: unknown;
   }>;
 
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.records.collection, [
-      { name: 'child_version', key: { nhsNumber: 1, version: 1 }, unique: true },
-      { name: 'centre_child', key: { centreId: 1, nhsNumber: 1 } },
-      ...OUTBOX_INDEXES,
-    ]);
-  }
-  /** The relay publishes what the inserts below stored, each child's events in version order. */
-  onApplicationBootstrap(): void {
-    this.relays.start('birth-relay', { collections: [this.records.collection] });
+  constructor(
+    private readonly records: ChildRecords,
+    private readonly geography: ReachAreaDirectory,
+    private readonly cipher: PersonalDataCipher,
+    @InjectConnection() connection: Connection,
+  ) {
+    this.conflicts = connection.collection('birth_conflicts');
   }
 
   /**
-   * Stores a notification (version 1) with the event it causes; answering only after this insert
-   * means an acknowledged notification survives a Kafka outage or a crash. One notification per
-   * child: a re-send is recognised by its idempotency key.
+   * Stores a notification with the event it causes; answering only after this insert means an
+   * acknowledged notification survives a Kafka outage or a crash. One notification per child: a
+   * re-send is recognised by its idempotency key; different content changes nothing unless it
+   * comes as a correction, and is kept for someone to resolve.
    */
   async notifyBirth(input: BirthInput, receivedAt: Date): Promise<RecordBirthResult> {
     const idempotencyKey = `birth-notified:${input.nhsNumber}`;
     const eventId = deterministicEventId(idempotencyKey);
-    const record = await this.buildRecord(eventId, idempotencyKey, 1, input, receivedAt);
-    if (await this.tryInsert(record)) return { eventId, version: 1, created: true };
-    const existing = await this.records.findById(eventId).lean<BirthRecord>().exec();
-    if (!existing) throw new Error('duplicate key on insert but no record with that id');
-    // The same birth again: identical content is a re-send; different content changes nothing
-    // unless it comes as a correction, and is kept for someone to resolve.
-    if (existing.contentHash === record.contentHash) {
-      return { eventId, version: existing.version, created: false };
-    }
-    return {
+    const hash = contentHash(input);
+    const { record, created } = await this.records.append(
+      input.nhsNumber,
       eventId,
-      version: existing.version,
-      created: false,
-      conflictId: await this.keepConflict(record),
-    };
+      idempotencyKey,
+      receivedAt,
+      (latest) => this.birthStateDraft('notified', eventId, input, latest),
+    );
+    const result = { eventId, version: record.version, created };
+    if (created || record.contentHash === hash) return result;
+    const conflictId = await this.keepConflict(input, hash, receivedAt);
+    return { ...result, conflictId };
   }
 
   /**
@@ -133,62 +107,45 @@ export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
     return outcome;
   }
 
-  /**
-   * Stores a correction (the full new state) as the birth's next version. The version is taken by
-   * inserting into the unique (nhsNumber, version) slot, never by updating a counter: the store
-   * loses concurrent updates of one document, but not inserts.
-   */
+  /** Stores a correction (the full new state) as the child's next version; old versions kept. */
   async correctBirth(
     input: BirthInput,
     sourceCorrectionId: string,
     receivedAt: Date,
   ): Promise<RecordBirthResult> {
-    const { nhsNumber } = input;
-    const idempotencyKey = `birth-corrected:${nhsNumber}:${sourceCorrectionId}`;
+    const idempotencyKey = `birth-corrected:${input.nhsNumber}:${sourceCorrectionId}`;
     const eventId = deterministicEventId(idempotencyKey);
-    return this.perChild.run(nhsNumber, () =>
-      this.insertNextVersion(input, idempotencyKey, eventId, receivedAt),
+    const { record, created } = await this.records.append(
+      input.nhsNumber,
+      eventId,
+      idempotencyKey,
+      receivedAt,
+      async (latest) => {
+        if (!latest || !(await this.records.latestOf(input.nhsNumber, BIRTH_STATE_KINDS))) {
+          throw new NotFoundException('no birth notified for that NHS number');
+        }
+        if (latest.retracted) {
+          throw new ChildChangeConflict('the notification of this birth was retracted');
+        }
+        return this.birthStateDraft('corrected', eventId, input, latest);
+      },
     );
-  }
-
-  private async insertNextVersion(
-    input: BirthInput,
-    idempotencyKey: string,
-    eventId: string,
-    receivedAt: Date,
-  ): Promise<RecordBirthResult> {
-    const { nhsNumber } = input;
-    const resent = await this.records.findById(eventId).lean<BirthRecord>().exec();
-    if (resent) return { eventId, version: resent.version, created: false };
-    for (let attempt = 1; attempt <= MAX_VERSION_ATTEMPTS; attempt++) {
-      const latest = await this.latest(nhsNumber);
-      if (!latest) throw new NotFoundException('no birth notified for that NHS number');
-      const version = latest.version + 1;
-      const record = await this.buildRecord(eventId, idempotencyKey, version, input, receivedAt);
-      if (await this.tryInsert(record)) return { eventId, version, created: true };
-      // Lost the slot: to another process's correction, or this very input sent twice at once.
-      const winner = await this.records.findById(eventId).lean<BirthRecord>().exec();
-      if (winner) return { eventId, version: winner.version, created: false };
-      await sleep(Math.random() * Math.min(50, attempt * 2));
-    }
-    throw new Error(
-      `could not take a version for a correction after ${MAX_VERSION_ATTEMPTS} attempts`,
-    );
+    return { eventId, version: record.version, created };
   }
 
   /**
-   * The birth's current state for a centre caller: its highest version, only if that version is
-   * assigned to one of the caller's centres (an older version in scope does not count: the
-   * family may have moved out of the area).
+   * The child's current state for a centre caller: its highest version, only if that version
+   * places the child in one of the caller's centres (an older version in scope does not count:
+   * the family may have moved out of the area).
    */
   async findCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthRecord | null> {
-    const inScope = await this.records
+    const inScope = await this.records.model
       .findOne(scope.filter({ nhsNumber }))
       .sort({ version: -1 })
       .lean<BirthRecord>()
       .exec();
     if (!inScope) return null;
-    const newer = await this.records.countDocuments({
+    const newer = await this.records.model.countDocuments({
       nhsNumber,
       // Operators in mongoose filters must be trusted: sanitizeFilter neutralises all others.
       version: trusted({ $gt: inScope.version }),
@@ -196,113 +153,143 @@ export class BirthsService implements OnModuleInit, OnApplicationBootstrap {
     return newer === 0 ? inScope : null;
   }
 
-  /** What a centre caller sees of a birth: facts, and identities unless the subject was erased. */
+  /**
+   * What a centre caller sees of a child: the birth's facts and current residence, and the
+   * identities unless a sharing objection is in force or the subject was erased.
+   */
   async readCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthView | null> {
-    const birth = await this.findCurrentBirth(scope, nhsNumber);
-    if (!birth) return null;
-    const { personal } = birth.outbox.event.data as BirthNotifiedV1;
-    const opened = personal
-      ? await this.cipher.open<BirthPersonal>(personal, { subjectId: nhsNumber })
-      : undefined;
-    return {
-      nhsNumber: birth.nhsNumber,
-      version: birth.version,
-      birthDate: birth.birthDate,
-      postcodeDistrict: birth.postcodeDistrict,
-      centreId: birth.centreId,
-      identity: opened?.status === 'ok' ? opened.personal : null,
-      identityStatus: opened ? (opened.status === 'ok' ? 'present' : opened.status) : 'absent',
-      receivedAt: birth.receivedAt,
-      published: birth.outbox.status === 'published',
+    const current = await this.findCurrentBirth(scope, nhsNumber);
+    if (!current || current.retracted) return null;
+    const birth = await this.records.latestOf(nhsNumber, BIRTH_STATE_KINDS);
+    const view: Omit<BirthView, 'identity' | 'identityStatus'> = {
+      nhsNumber,
+      version: current.version,
+      birthDate: current.birthDate,
+      postcodeDistrict: current.postcodeDistrict,
+      centreId: current.centreId,
+      known: birth ? 'birth' : 'move-in',
+      sharingObjection: current.sharingObjection,
+      dateOfDeath: current.dateOfDeath,
+      receivedAt: current.receivedAt,
+      published: current.outbox.status === 'published',
     };
+    if (current.sharingObjection) return { ...view, identity: null, identityStatus: 'withheld' };
+    return { ...view, ...(await this.openIdentity(nhsNumber, birth, current.addressRecordId)) };
   }
 
-  /** The birth's current state: its highest version (internal use: no caller scope). */
-  async latest(nhsNumber: string): Promise<BirthRecord | null> {
-    return this.records.findOne({ nhsNumber }).sort({ version: -1 }).lean<BirthRecord>().exec();
+  /** Names from the birth (or the move-in that introduced the child), address from the residence. */
+  private async openIdentity(
+    nhsNumber: string,
+    birth: BirthRecord | null,
+    addressRecordId: string | null,
+  ): Promise<Pick<BirthView, 'identity' | 'identityStatus'>> {
+    const address =
+      addressRecordId && addressRecordId !== birth?._id
+        ? await this.records.findById(addressRecordId)
+        : null;
+    const sealedIn = [birth, address].filter((r): r is BirthRecord => r !== null);
+    let identity: BirthPersonal | null = null;
+    let status: BirthView['identityStatus'] = 'absent';
+    for (const record of sealedIn) {
+      const { personal } = record.outbox.event.data as { personal?: EncryptedPersonal };
+      if (!personal) continue;
+      const opened = await this.cipher.open<BirthPersonal>(personal, { subjectId: nhsNumber });
+      if (opened.status !== 'ok') {
+        status = opened.status;
+        continue;
+      }
+      status = 'present';
+      // A move's address replaces the birth's address as a whole (lines and postcode).
+      identity =
+        record === address
+          ? { ...withoutAddress(identity ?? {}), ...opened.personal }
+          : { ...(identity ?? {}), ...opened.personal };
+    }
+    return { identity: status === 'present' ? identity : null, identityStatus: status };
   }
 
-  private async buildRecord(
+  /** The event and state of a notification or correction. */
+  private async birthStateDraft(
+    kind: 'notified' | 'corrected',
     eventId: string,
-    idempotencyKey: string,
-    version: number,
     input: BirthInput,
-    receivedAt: Date,
-  ): Promise<BirthRecord> {
+    latest: BirthRecord | null,
+  ): Promise<ChildVersionDraft> {
     const { nhsNumber } = input;
-    const kind = version === 1 ? 'notified' : 'corrected';
-    const correlationId = currentCorrelationId() ?? eventId;
     // The assignment in force at the event date (the birth) travels with the event; figures can
     // still map its LSOA under any other boundary version.
     const assignment = await this.geography.assignAt(input.postcode, input.birthDate);
-    const split = splitBirth(input, {
-      lsoa: assignment.lsoa,
-      centreId: assignment.centreId,
-    });
+    const split = splitBirth(input, { lsoa: assignment.lsoa, centreId: assignment.centreId });
     // Identifying details travel (and are kept here) only encrypted with the child's key, so
     // erasing the key erases them everywhere; null once the subject has been erased.
     const personal = await this.cipher.seal(nhsNumber, split.personal);
     const data: BirthNotifiedV1 = { facts: split.facts, ...(personal ? { personal } : {}) };
-    const event = this.producer.buildEvent({
-      topic: BIRTHS_TOPIC,
-      key: nhsNumber,
-      type: kind === 'notified' ? 'BirthNotified' : 'BirthCorrected',
-      id: eventId,
-      subject: nhsNumber,
-      time: `${input.birthDate}T00:00:00Z`,
-      recordedtime: receivedAt.toISOString(),
-      subjectversion: version,
-      correlationid: correlationId,
-      data,
-    });
-    // Refuse now what the relay could never publish.
-    this.producer.assertValid(BIRTHS_TOPIC, event);
-    return {
-      _id: eventId,
-      idempotencyKey,
-      nhsNumber,
-      version,
-      kind,
-      birthDate: input.birthDate,
+    const sensitive = input.sensitive === true;
+    const before = latest ? stateOf(latest) : initialState(input.birthDate);
+    const residence = {
       postcodeDistrict: data.facts.postcodeDistrict,
+      lsoa: data.facts.lsoa ?? null,
       centreId: data.facts.centreId ?? null,
-      la: input.sensitive ? null : assignment.la,
+      la: sensitive ? null : assignment.la,
+      from: input.birthDate,
+      recordId: eventId,
+    };
+    const choice =
+      input.sharingObjection === undefined
+        ? null
+        : { objects: input.sharingObjection, effectiveDate: input.birthDate };
+    const state = {
+      ...withResidence({ ...before, birthDate: input.birthDate, sensitive }, residence, 'birth'),
+      sharingObjection: await this.objectionAfter(nhsNumber, latest, choice),
+    };
+    return {
+      kind,
+      type: kind === 'notified' ? 'BirthNotified' : 'BirthCorrected',
+      time: `${input.birthDate}T00:00:00Z`,
+      data,
+      state,
+      choice,
       contentHash: contentHash(input),
-      receivedAt,
-      correlationId,
-      outbox: pendingOutbox(BIRTHS_TOPIC, nhsNumber, version, event, receivedAt),
     };
   }
 
-  /** Inserts; false on a duplicate key (re-send or a lost race for the version). */
-  private async tryInsert(record: BirthRecord): Promise<boolean> {
-    try {
-      await this.records.collection.insertOne(record as never);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+  /** Whether an objection is in force once `choice` (stated by the next version) is added. */
+  async objectionAfter(
+    nhsNumber: string,
+    latest: BirthRecord | null,
+    choice: SharingChoice | null,
+  ): Promise<boolean> {
+    const stated = latest ? await this.records.choices(nhsNumber) : [];
+    if (choice) stated.push({ ...choice, version: (latest?.version ?? 0) + 1 });
+    return objectionInForce(stated);
   }
 
-  /** Keeps a conflicting notification (sealed like the record) for review; idempotent. */
-  private async keepConflict(record: BirthRecord): Promise<string> {
-    const conflictId = deterministicEventId(
-      `birth-conflict:${record.nhsNumber}:${record.contentHash}`,
-    );
+  /** Keeps a conflicting notification (sealed like a record) for review; idempotent. */
+  private async keepConflict(input: BirthInput, hash: string, receivedAt: Date): Promise<string> {
+    const conflictId = deterministicEventId(`birth-conflict:${input.nhsNumber}:${hash}`);
+    const split = splitBirth(input, { lsoa: null, centreId: null });
+    const personal = await this.cipher.seal(input.nhsNumber, split.personal);
     try {
       await this.conflicts.insertOne({
         _id: conflictId,
-        nhsNumber: record.nhsNumber,
-        contentHash: record.contentHash,
-        receivedAt: record.receivedAt,
-        data: record.outbox.event.data,
+        nhsNumber: input.nhsNumber,
+        contentHash: hash,
+        receivedAt,
+        data: { facts: split.facts, ...(personal ? { personal } : {}) },
       });
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
     return conflictId;
   }
+}
+
+const ADDRESS_FIELDS = ['addressLine1', 'addressLine2', 'town', 'postcode'] as const;
+
+function withoutAddress(personal: BirthPersonal): BirthPersonal {
+  const rest = { ...personal };
+  for (const field of ADDRESS_FIELDS) delete rest[field];
+  return rest;
 }
 
 export interface BirthBatchRow {
@@ -321,9 +308,18 @@ export interface BirthView {
   birthDate: string;
   postcodeDistrict: string | null;
   centreId: string | null;
-  /** Postcode and names; null when none were given, the subject was erased, or unreadable. */
+  /** How the child became known here: a birth notification, or a move into the area. */
+  known: 'birth' | 'move-in';
+  /** A sharing objection is in force: identities are withheld from centres. */
+  sharingObjection: boolean;
+  /** Set once a death has been notified: no contact, no worklist. */
+  dateOfDeath: string | null;
+  /**
+   * Names and address; null when none were given, withheld under a sharing objection, the
+   * subject was erased, or unreadable.
+   */
   identity: BirthPersonal | null;
-  identityStatus: 'present' | 'absent' | 'erased' | 'unreadable';
+  identityStatus: 'present' | 'absent' | 'withheld' | 'erased' | 'unreadable';
   receivedAt: Date;
   published: boolean;
 }

@@ -44,6 +44,10 @@ export interface NemsEnvelope {
 
 export interface NemsChangeOfAddress {
   nhsNumber: string;
+  /** Lets a child born elsewhere become known here by moving in. */
+  birthDate?: string;
+  givenName?: string;
+  familyName?: string;
   /** YYYY-MM-DD, UK local: the new address's period.start. */
   effectiveDate: string;
   postcode: string;
@@ -331,8 +335,12 @@ function readChangeOfAddress(bundle: MessageBundle, today: string): NemsChangeOf
     'period.start',
     today,
   );
+  const name = nameOf(subject.resource);
   return withoutAbsent({
     nhsNumber,
+    birthDate: pastDate(subject, 'birthDate', today, { optional: true }),
+    givenName: name?.given,
+    familyName: name?.family,
     effectiveDate: effectiveDate!,
     postcode,
     addressLine1: address.line1,

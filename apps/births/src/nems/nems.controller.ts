@@ -2,24 +2,32 @@ import { Roles } from '@lib/auth';
 import { Body, Controller, Headers, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { ChildEventChannel } from '@lib/contracts';
+import type { BirthInput } from '../births/birth-input';
 import { BirthsService } from '../births/births.service';
+import { ChildEventResult, ChildEventsService } from '../births/child-events.service';
 import { parseNemsMessage } from './nems-message';
 import type { OperationOutcome } from './operation-outcome';
 
 const XML_TYPES = ['application/fhir+xml', 'application/xml', 'text/xml'];
+const CHANNEL: ChildEventChannel = 'nems';
 
 /**
  * NHS NEMS event messages (FHIR STU3), as NEMS sends them (XML) or as FHIR JSON. A birth
  * notification `new` becomes the same stored birth and event as the JSON API or an extract row
- * would give; `update` is a correction keyed by the message's bundle id. Deletes (retractions),
- * changes of address and deaths are parsed but not yet applied: they answer 501, so a sender
- * knows to retry them rather than believe them done.
+ * would give; `update` is a correction keyed by the message's bundle id and `delete` retracts the
+ * notification. A change of address is a move (a child born elsewhere becomes known by it), a
+ * death notification a death. Deleting a death or an address change is parsed but not applied:
+ * it answers 501, so a sender knows it was not done.
  */
 @ApiTags('births')
 @ApiBearerAuth()
 @Controller('births/nems')
 export class NemsController {
-  constructor(private readonly births: BirthsService) {}
+  constructor(
+    private readonly births: BirthsService,
+    private readonly children: ChildEventsService,
+  ) {}
 
   @Post()
   @Roles('births-feed')
@@ -35,23 +43,45 @@ export class NemsController {
     const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
     const parsed = parseNemsMessage(text, format);
     if (!parsed.ok) throw fhirError(HttpStatus.BAD_REQUEST, parsed.outcome);
-    const { envelope, birth, warnings } = parsed;
-    if (!birth || envelope.messageType === 'delete') {
+    const { envelope, birth, changeOfAddress, death, warnings } = parsed;
+    const receivedAt = new Date();
+    let result: { nhsNumber: string; eventId: string; version: number; created: boolean };
+    if (birth && envelope.messageType === 'delete') {
+      result = await this.answer(birth.nhsNumber, () =>
+        this.children.retractBirth(birth.nhsNumber, CHANNEL, receivedAt),
+      );
+    } else if (birth) {
+      const update = envelope.messageType === 'update';
+      result = await this.applyBirth(birth, update, envelope.bundleId, receivedAt);
+    } else if (changeOfAddress && envelope.messageType !== 'delete') {
+      result = await this.answer(changeOfAddress.nhsNumber, () =>
+        this.children.recordMove(changeOfAddress, CHANNEL, receivedAt),
+      );
+    } else if (death && envelope.messageType !== 'delete') {
+      result = await this.answer(death.nhsNumber, () =>
+        this.children.recordDeath(death.nhsNumber, death.dateOfDeath, CHANNEL, receivedAt),
+      );
+    } else {
+      // Withdrawing a death or an address change would need its own event; say so, loudly.
       throw fhirError(HttpStatus.NOT_IMPLEMENTED, {
         resourceType: 'OperationOutcome',
         issue: [
           {
             severity: 'error',
             code: 'not-supported',
-            diagnostics: `${envelope.eventCode} ${envelope.messageType} is understood but not applied yet`,
+            diagnostics: `${envelope.eventCode} ${envelope.messageType} is understood but not applied`,
           },
         ],
       });
     }
-    const result =
-      envelope.messageType === 'update'
-        ? await this.births.correctBirth(birth, `nems:${envelope.bundleId}`, new Date())
-        : await this.births.notifyBirth(birth, new Date());
+    res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
+    return { ...result, warnings };
+  }
+
+  private async applyBirth(birth: BirthInput, update: boolean, bundleId: string, receivedAt: Date) {
+    const result = update
+      ? await this.births.correctBirth(birth, `nems:${bundleId}`, receivedAt)
+      : await this.births.notifyBirth(birth, receivedAt);
     if (result.conflictId) {
       throw fhirError(HttpStatus.CONFLICT, {
         resourceType: 'OperationOutcome',
@@ -66,8 +96,42 @@ export class NemsController {
         ],
       });
     }
-    res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
-    return { nhsNumber: birth.nhsNumber, ...result, warnings };
+    return { nhsNumber: birth.nhsNumber, ...result };
+  }
+
+  /** Runs a change, answering refusals as FHIR OperationOutcomes like every other NEMS answer. */
+  private async answer(
+    nhsNumber: string,
+    change: () => Promise<ChildEventResult>,
+  ): Promise<{ nhsNumber: string } & ChildEventResult> {
+    try {
+      const { eventId, version, created } = await change();
+      return { nhsNumber, eventId, version, created };
+    } catch (error) {
+      if (error instanceof HttpException) {
+        const body = error.getResponse();
+        const diagnostics =
+          typeof body === 'object' && body !== null && 'problems' in body
+            ? JSON.stringify(body.problems)
+            : error.message;
+        throw fhirError(error.getStatus(), {
+          resourceType: 'OperationOutcome',
+          issue: [
+            {
+              severity: 'error',
+              code:
+                error.getStatus() === 404
+                  ? 'not-found'
+                  : error.getStatus() === 409
+                    ? 'conflict'
+                    : 'invalid',
+              diagnostics,
+            },
+          ],
+        });
+      }
+      throw error;
+    }
   }
 }
 

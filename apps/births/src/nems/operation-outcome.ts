@@ -1,6 +1,6 @@
 /** FHIR STU3 OperationOutcome: how a FHIR receiver says why it rejected a message. */
 export type IssueType =
-  'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'conflict';
+  'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'conflict' | 'not-found';
 
 export interface OperationOutcomeIssue {
   severity: 'error';

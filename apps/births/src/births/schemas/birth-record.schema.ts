@@ -1,11 +1,34 @@
 import type { OutboxFields } from '@lib/kafka';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
+/** What a child record version says happened (one event each, on births.child.v1). */
+export const CHILD_RECORD_KINDS = [
+  'notified',
+  'corrected',
+  'retracted',
+  'residence-changed',
+  'died',
+  'objection-recorded',
+  'objection-withdrawn',
+] as const;
+export type ChildRecordKind = (typeof CHILD_RECORD_KINDS)[number];
+
+/** Kinds that state the birth itself (their event data is a full BirthNotified state). */
+export const BIRTH_STATE_KINDS: readonly ChildRecordKind[] = ['notified', 'corrected'];
+
+/** A parent's sharing choice as stated, effective from a date (the latest effective date wins). */
+export interface SharingChoice {
+  objects: boolean;
+  effectiveDate: string;
+}
+
 /**
- * One version of a birth as received (the notification is version 1, each correction the next):
- * insert-only, `_id` = the event id derived from the input's idempotency key, a unique
- * (nhsNumber, version) index so two concurrent corrections can never take one version.
- * The event it causes is stored in the same insert (`outbox`); the relay publishes it.
+ * One version of what this service knows about a child (the notification, a correction, a move,
+ * a death, a sharing choice...): insert-only, `_id` = the event id derived from the input's
+ * idempotency key, a unique (nhsNumber, version) index so two concurrent changes can never take
+ * one version. The event it causes is stored in the same insert (`outbox`); the relay publishes
+ * it. Each version also carries the child's current state after it (residence, sharing status,
+ * death, retraction), so the highest version alone answers "what holds now" and who may read it.
  */
 @Schema({ collection: 'birth_records', versionKey: false })
 export class BirthRecord {
@@ -21,28 +44,63 @@ export class BirthRecord {
   @Prop({ required: true })
   version!: number;
 
-  @Prop({ type: String, required: true, enum: ['notified', 'corrected'] })
-  kind!: 'notified' | 'corrected';
+  @Prop({ type: String, required: true, enum: CHILD_RECORD_KINDS })
+  kind!: ChildRecordKind;
 
   @Prop({ required: true })
   birthDate!: string;
 
-  /** Outward code only: the full postcode and names are kept encrypted, in `outbox.event.data.personal`. */
+  /** Outward code of the current residence; the full postcode and names are kept encrypted. */
   @Prop({ type: String, default: null })
   postcodeDistrict!: string | null;
 
-  /** Children's centre whose reach area holds the postcode; null until geography assigns one. */
+  /** LSOA of the current residence (null when unknown, pseudo-postcode or sensitive). */
+  @Prop({ type: String, default: null })
+  lsoa!: string | null;
+
+  /** Children's centre whose reach area holds the current residence; null when none does. */
   @Prop({ type: String, default: null })
   centreId!: string | null;
 
-  /** The LA of that centre; null while unassigned. */
+  /** The LA of the current residence; null while unassigned or sensitive. */
   @Prop({ type: String, default: null })
   la!: string | null;
+
+  /** The date the current residence applies from (the birth date, or a move's date). */
+  @Prop({ type: String, default: null })
+  residenceFrom!: string | null;
+
+  /** The current residence was stated by a move, not by the birth's own address. */
+  @Prop({ type: Boolean, default: false })
+  residenceByMove!: boolean;
+
+  /** Flagged sensitive on the spine (from the latest birth state). */
+  @Prop({ type: Boolean, default: false })
+  sensitive!: boolean;
+
+  /** The version whose sealed personal part holds the current address. */
+  @Prop({ type: String, default: null })
+  addressRecordId!: string | null;
+
+  /** The sharing choice this version states, if any (a birth's flag, or an objection event). */
+  @Prop({ type: Object, default: null })
+  choice!: SharingChoice | null;
+
+  /** Whether a sharing objection is in force after this version. */
+  @Prop({ type: Boolean, default: false })
+  sharingObjection!: boolean;
+
+  @Prop({ type: String, default: null })
+  dateOfDeath!: string | null;
+
+  /** The notification was withdrawn by its source: figures and worklists drop the child. */
+  @Prop({ type: Boolean, default: false })
+  retracted!: boolean;
 
   @Prop({ required: true })
   receivedAt!: Date;
 
-  /** Digest of the input, so the same birth sent again is told apart from a different one. */
+  /** Digest of the input, so the same message sent again is told apart from a different one. */
   @Prop({ type: String, required: true })
   contentHash!: string;
 

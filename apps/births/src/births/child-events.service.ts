@@ -1,0 +1,297 @@
+import type {
+  BirthRetractedV1,
+  ChildEventChannel,
+  DeathNotifiedV1,
+  ResidenceChangedV1,
+  SharingObjectionFactsV1,
+} from '@lib/contracts';
+import { deterministicEventId } from '@lib/kafka';
+import { PersonalDataCipher } from '@lib/personal-data';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ReachAreaDirectory } from '../geography/reach-area-directory';
+import { ChildChangeConflict, BirthsService } from './births.service';
+import { ChildRecords } from './child-records';
+import { initialState, stateOf, withResidence } from './child-state';
+import { postcodeDistrict } from './postcode';
+import type { BirthRecord } from './schemas/birth-record.schema';
+
+export type MoveDirection = 'in' | 'out' | 'within';
+
+/** A change of the child's usual residence, as the feed states it. */
+export interface MoveInput {
+  nhsNumber: string;
+  /** As the feed states it; when absent (NEMS), from where the new address is placed. */
+  direction?: MoveDirection;
+  /** YYYY-MM-DD the family moved. */
+  effectiveDate: string;
+  /** The new address's postcode (normalised); required unless moving out. */
+  postcode?: string;
+  addressLine1?: string;
+  addressLine2?: string;
+  town?: string;
+  /** Needed when the child is not known here yet (born elsewhere, moving in). */
+  birthDate?: string;
+  givenName?: string;
+  familyName?: string;
+  /** Flagged sensitive on the spine: no address, postcode or area leaves health. */
+  sensitive?: boolean;
+}
+
+export interface SharingChoiceInput {
+  nhsNumber: string;
+  objects: boolean;
+  /** YYYY-MM-DD from which the choice applies. */
+  effectiveDate: string;
+  channel: ChildEventChannel;
+  /** ODS code of the organisation that recorded it, when known. */
+  organisationCode?: string;
+}
+
+export interface ChildEventResult {
+  eventId: string;
+  version: number;
+  /** false when this change was already held (a re-send): nothing new was stored. */
+  created: boolean;
+}
+
+/**
+ * What happens to a known child after the birth: moves, death, retraction of the notification,
+ * and the parent's sharing choices. Each is one version of the child (ChildRecords) and one event
+ * on births.child.v1, idempotent on its natural key (the same fact sent again changes nothing).
+ */
+@Injectable()
+export class ChildEventsService {
+  constructor(
+    private readonly records: ChildRecords,
+    private readonly births: BirthsService,
+    private readonly geography: ReachAreaDirectory,
+    private readonly cipher: PersonalDataCipher,
+  ) {}
+
+  /**
+   * A move in, out or within the area: the residence (and so the centre and who may read the
+   * child) changes from its date, unless a later-dated move is already held. A child born
+   * elsewhere becomes known here by moving in, with its date of birth.
+   */
+  async recordMove(
+    input: MoveInput,
+    channel: ChildEventChannel,
+    receivedAt: Date,
+  ): Promise<ChildEventResult> {
+    const { nhsNumber } = input;
+    const key = `residence-changed:${nhsNumber}:${input.effectiveDate}:${input.postcode ?? ''}`;
+    return this.append(nhsNumber, key, receivedAt, async (latest, eventId) => {
+      if (latest?.retracted) throw retracted();
+      const birthDate = latest?.birthDate ?? input.birthDate;
+      if (!birthDate) {
+        throw new NotFoundException(
+          'no birth known for that NHS number: a move in of a child born elsewhere needs birthDate',
+        );
+      }
+      if (input.effectiveDate < birthDate) {
+        throw invalid('effectiveDate', 'is before the child was born');
+      }
+      const before = latest ? stateOf(latest) : initialState(birthDate);
+      const sensitive = before.sensitive || input.sensitive === true;
+      const assignment = input.postcode
+        ? await this.geography.assignAt(input.postcode, input.effectiveDate)
+        : null;
+      const direction = input.direction ?? (assignment?.la ? (before.la ? 'within' : 'in') : 'out');
+      const district = input.postcode && !sensitive ? postcodeDistrict(input.postcode) : null;
+      const lsoa = sensitive ? null : (assignment?.lsoa ?? null);
+      const centreId = sensitive ? null : (assignment?.centreId ?? null);
+      const personal = await this.cipher.seal(
+        nhsNumber,
+        defined({
+          // Names travel only when this move introduces the child; otherwise the birth has them.
+          givenName: latest ? undefined : input.givenName,
+          familyName: latest ? undefined : input.familyName,
+          addressLine1: sensitive ? undefined : input.addressLine1,
+          addressLine2: sensitive ? undefined : input.addressLine2,
+          town: sensitive ? undefined : input.town,
+          postcode: sensitive ? undefined : input.postcode,
+        }),
+      );
+      const data: ResidenceChangedV1 = {
+        facts: {
+          nhsNumber,
+          birthDate,
+          direction,
+          effectiveDate: input.effectiveDate,
+          postcodeDistrict: district,
+          ...(lsoa ? { lsoa } : {}),
+          centreId,
+          ...(sensitive ? { sensitive: true as const } : {}),
+          channel,
+        },
+        ...(personal ? { personal } : {}),
+      };
+      const residence = {
+        postcodeDistrict: district,
+        lsoa,
+        centreId,
+        la: sensitive ? null : (assignment?.la ?? null),
+        from: input.effectiveDate,
+        recordId: eventId,
+      };
+      return {
+        kind: 'residence-changed',
+        type: 'ResidenceChanged',
+        time: `${input.effectiveDate}T00:00:00Z`,
+        data,
+        state: withResidence({ ...before, sensitive }, residence, 'move'),
+        choice: null,
+        contentHash: digest(input),
+      };
+    });
+  }
+
+  /** A death: one per child; the same date again is a re-send, another date a conflict. */
+  async recordDeath(
+    nhsNumber: string,
+    dateOfDeath: string,
+    channel: ChildEventChannel,
+    receivedAt: Date,
+  ): Promise<ChildEventResult> {
+    const result = await this.append(
+      nhsNumber,
+      `death-notified:${nhsNumber}`,
+      receivedAt,
+      (latest) => {
+        if (!latest) throw unknownChild();
+        if (dateOfDeath < latest.birthDate) {
+          throw invalid('dateOfDeath', 'is before the child was born');
+        }
+        const data: DeathNotifiedV1 = { facts: { nhsNumber, dateOfDeath, channel } };
+        return Promise.resolve({
+          kind: 'died',
+          type: 'DeathNotified',
+          time: `${dateOfDeath}T00:00:00Z`,
+          data,
+          state: { ...stateOf(latest), dateOfDeath },
+          choice: null,
+          contentHash: digest({ dateOfDeath }),
+        });
+      },
+    );
+    if (!result.created && result.record.dateOfDeath !== dateOfDeath) {
+      throw new ChildChangeConflict(
+        `a death on ${result.record.dateOfDeath ?? 'another date'} is already recorded for this child`,
+      );
+    }
+    return result;
+  }
+
+  /** The notification was withdrawn by its source (a NEMS `delete`): figures drop the child. */
+  async retractBirth(
+    nhsNumber: string,
+    channel: ChildEventChannel,
+    receivedAt: Date,
+  ): Promise<ChildEventResult> {
+    return this.append(nhsNumber, `birth-retracted:${nhsNumber}`, receivedAt, async (latest) => {
+      if (!latest || !(await this.records.latestOf(nhsNumber, ['notified']))) {
+        throw new NotFoundException('no birth notified for that NHS number');
+      }
+      const data: BirthRetractedV1 = { facts: { nhsNumber, channel } };
+      return {
+        kind: 'retracted',
+        type: 'BirthRetracted',
+        time: receivedAt.toISOString(),
+        data,
+        state: { ...stateOf(latest), retracted: true },
+        choice: null,
+        contentHash: digest({ retracted: true }),
+      };
+    });
+  }
+
+  /**
+   * A parent's sharing objection, or its withdrawal, effective from a date. The same choice on
+   * the same date again changes nothing. Every event says whether an objection is in force once
+   * it is applied (latest effective date wins), so consumers can act on it alone.
+   */
+  async recordSharingChoice(
+    input: SharingChoiceInput,
+    receivedAt: Date,
+  ): Promise<ChildEventResult & { objectionInForce: boolean }> {
+    const { nhsNumber, objects, effectiveDate } = input;
+    const kind = objects ? 'objection-recorded' : 'objection-withdrawn';
+    const result = await this.append(
+      nhsNumber,
+      `${kind}:${nhsNumber}:${effectiveDate}`,
+      receivedAt,
+      async (latest) => {
+        if (!latest) throw unknownChild();
+        const choice = { objects, effectiveDate };
+        const objectionInForce = await this.births.objectionAfter(nhsNumber, latest, choice);
+        const facts: SharingObjectionFactsV1 = {
+          nhsNumber,
+          effectiveDate,
+          source: {
+            channel: input.channel,
+            ...(input.organisationCode ? { organisationCode: input.organisationCode } : {}),
+          },
+          objectionInForce,
+        };
+        return {
+          kind,
+          type: objects ? 'SharingObjectionRecorded' : 'SharingObjectionWithdrawn',
+          time: `${effectiveDate}T00:00:00Z`,
+          data: { facts },
+          state: { ...stateOf(latest), sharingObjection: objectionInForce },
+          choice,
+          contentHash: digest(choice),
+        };
+      },
+    );
+    return { ...result, objectionInForce: result.record.sharingObjection };
+  }
+
+  private async append(
+    nhsNumber: string,
+    idempotencyKey: string,
+    receivedAt: Date,
+    draft: (
+      latest: BirthRecord | null,
+      eventId: string,
+    ) => ReturnType<Parameters<ChildRecords['append']>[4]>,
+  ): Promise<ChildEventResult & { record: BirthRecord }> {
+    const eventId = deterministicEventId(idempotencyKey);
+    const { record, created } = await this.records.append(
+      nhsNumber,
+      eventId,
+      idempotencyKey,
+      receivedAt,
+      (latest) => draft(latest, eventId),
+    );
+    return { eventId, version: record.version, created, record };
+  }
+}
+
+function unknownChild(): NotFoundException {
+  return new NotFoundException('no birth or move in known for that NHS number');
+}
+
+function retracted(): ChildChangeConflict {
+  return new ChildChangeConflict('the notification of this birth was retracted');
+}
+
+function invalid(field: string, reason: string): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'request validation failed',
+    problems: [{ field, reason }],
+  });
+}
+
+function digest(value: object): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
