@@ -285,6 +285,72 @@ describe('births: sharing choices, deaths, moves and retractions', () => {
     });
   });
 
+  it('should keep children with ZZ99 or unknown postcodes, counted in the LA and listed for data quality', async () => {
+    const LA = 'E06000998';
+    const laFeed = await tokenFor('births-feed', { org: 'RX9', la: LA });
+    const analyst = await tokenFor('la-analyst', { la: LA });
+    const notifyIn = async (postcode: string) => {
+      const nhsNumber = nhsNumbers.next();
+      await http()
+        .post('/births')
+        .auth(laFeed, { type: 'bearer' })
+        .send({ nhsNumber, birthDate: '2026-03-03', postcode })
+        .expect(201);
+      return nhsNumber;
+    };
+    const noFixedAbode = await notifyIn('ZZ99 3VZ');
+    const placed = await notifyIn('QN1 1AA');
+    const laterPlaced = await notifyIn('ZZ99 3WZ');
+    await http()
+      .post(`/births/${laterPlaced}/moves`)
+      .auth(laFeed, { type: 'bearer' })
+      .send({ direction: 'within', effectiveDate: '2026-05-05', postcode: 'QS2 2BB' })
+      .expect(201);
+
+    const list = await http()
+      .get(`/births/data-quality/${LA}/unplaced`)
+      .auth(analyst, { type: 'bearer' })
+      .set('x-purpose', 'data quality: find addresses')
+      .expect(200);
+    expect(list.body).toEqual({
+      la: LA,
+      counts: {
+        unknown_postcode: 0,
+        pseudo_postcode: 1,
+        outside_reach_areas: 0,
+        no_boundary_version: 0,
+        total: 1,
+      },
+      children: [
+        {
+          nhsNumber: noFixedAbode,
+          reason: 'pseudo_postcode',
+          birthDate: '2026-03-03',
+          postcodeDistrict: null,
+          version: 1,
+          receivedAt: expect.any(String),
+        },
+      ],
+    });
+    expect(JSON.stringify(list.body)).not.toContain(placed);
+
+    const otherLa = await tokenFor('la-analyst', { la: 'E06000997' });
+    await http()
+      .get(`/births/data-quality/${LA}/unplaced`)
+      .auth(otherLa, { type: 'bearer' })
+      .set('x-purpose', 'data quality')
+      .expect(403);
+    await http()
+      .get(`/births/data-quality/${LA}/unplaced`)
+      .auth(analyst, { type: 'bearer' })
+      .expect(400);
+    await http()
+      .get('/births/data-quality/not-an-la/unplaced')
+      .auth(analyst, { type: 'bearer' })
+      .set('x-purpose', 'data quality')
+      .expect(400);
+  });
+
   it('should let only the births feed record these changes', async () => {
     const child = await notify();
     await http()

@@ -1,7 +1,13 @@
 import type { Role } from '@lib/auth';
 
 /** What was read; grows with the identifiable resources. */
-export type AuditResource = 'birth' | 'journey' | 'contact' | 'registration' | 'worklist';
+export type AuditResource =
+  | 'birth'
+  | 'journey'
+  | 'contact'
+  | 'registration'
+  | 'worklist'
+  | 'data-quality-list';
 
 export type AuditOutcome = 'found' | 'not_found';
 

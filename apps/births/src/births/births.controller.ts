@@ -25,13 +25,19 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BirthsService, BirthView } from './births.service';
+import { BirthsService, BirthView, submitterOf } from './births.service';
 import type { BirthInput } from './birth-input';
 import { BirthStateDto, birthStateProblems } from './dto/birth-state.dto';
 import { ukToday } from '../uk-dates';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
-import { CentreScope, CurrentCentreScope, Roles } from '@lib/auth';
+import {
+  CentreScope,
+  CurrentCentreScope,
+  CurrentPrincipal,
+  type Principal,
+  Roles,
+} from '@lib/auth';
 import { AuditedRead } from '@lib/audit';
 
 @ApiTags('births')
@@ -54,10 +60,15 @@ export class BirthsController {
   @ApiConflictResponse({ description: 'A different notification of this birth is already held' })
   async notifyBirth(
     @Body() dto: NotifyBirthDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BirthRecordedResponse> {
     const { nhsNumber, ...state } = dto;
-    const result = await this.births.notifyBirth(toBirthInput(nhsNumber, state), new Date());
+    const result = await this.births.notifyBirth(
+      toBirthInput(nhsNumber, state),
+      new Date(),
+      submitterOf(principal),
+    );
     res.location(`/births/${nhsNumber}`);
     if (result.conflictId) {
       throw new ConflictException({
@@ -91,6 +102,7 @@ export class BirthsController {
     @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Body() state: BirthStateDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BirthRecordedResponse> {
     const sourceCorrectionId = requireIdempotencyKey(idempotencyKey);
@@ -98,6 +110,7 @@ export class BirthsController {
       toBirthInput(nhsNumber, state),
       sourceCorrectionId,
       new Date(),
+      submitterOf(principal),
     );
     if (!result.created) res.status(200);
     return { nhsNumber, ...result };

@@ -7,12 +7,20 @@ import { BirthsService } from './births.service';
 import { ChildEventsController } from './child-events.controller';
 import { ChildEventsService } from './child-events.service';
 import { ChildRecords } from './child-records';
+import { DataQualityController } from './data-quality.controller';
+import { DataQualityService } from './data-quality.service';
 import { BirthRecord, BirthRecordSchema } from './schemas/birth-record.schema';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: BirthRecord.name, schema: BirthRecordSchema }])],
-  controllers: [BirthsController, ChildEventsController, NemsController],
-  providers: [BirthsService, ChildEventsService, ChildRecords, ReachAreaDirectory],
+  controllers: [BirthsController, ChildEventsController, DataQualityController, NemsController],
+  providers: [
+    BirthsService,
+    ChildEventsService,
+    ChildRecords,
+    DataQualityService,
+    ReachAreaDirectory,
+  ],
   exports: [BirthsService, ChildEventsService],
 })
 export class BirthsModule {}

@@ -1,13 +1,13 @@
 import { deterministicEventId } from '@lib/kafka';
 import { BirthNotifiedV1, EncryptedPersonal } from '@lib/contracts';
-import { CentreScope } from '@lib/auth';
+import { CentreScope, type Principal } from '@lib/auth';
 import { PersonalDataCipher } from '@lib/personal-data';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { createHash } from 'node:crypto';
 import { Connection, trusted } from 'mongoose';
-import { ReachAreaDirectory } from '../geography/reach-area-directory';
+import { GeographyAssignment, ReachAreaDirectory } from '../geography/reach-area-directory';
 import { BirthPersonal, splitBirth } from './birth-event-data';
 import type { BirthInput } from './birth-input';
 import { ChildRecords, ChildVersionDraft } from './child-records';
@@ -35,6 +35,8 @@ export function contentHash(input: BirthInput): string {
 }
 
 const DUPLICATE_KEY = 11000;
+/** Rows of an import batch stored at once. */
+const BATCH_CONCURRENCY = 8;
 
 /** A change refused because of what is already held about the child. */
 export class ChildChangeConflict extends ConflictException {
@@ -68,7 +70,11 @@ export class BirthsService {
    * re-send is recognised by its idempotency key; different content changes nothing unless it
    * comes as a correction, and is kept for someone to resolve.
    */
-  async notifyBirth(input: BirthInput, receivedAt: Date): Promise<RecordBirthResult> {
+  async notifyBirth(
+    input: BirthInput,
+    receivedAt: Date,
+    submitter: Submitter = {},
+  ): Promise<RecordBirthResult> {
     const idempotencyKey = `birth-notified:${input.nhsNumber}`;
     const eventId = deterministicEventId(idempotencyKey);
     const hash = contentHash(input);
@@ -77,7 +83,7 @@ export class BirthsService {
       eventId,
       idempotencyKey,
       receivedAt,
-      (latest) => this.birthStateDraft('notified', eventId, input, latest),
+      (latest) => this.birthStateDraft('notified', eventId, input, latest, submitter),
     );
     const result = { eventId, version: record.version, created };
     if (created || record.contentHash === hash) return result;
@@ -90,10 +96,26 @@ export class BirthsService {
    * Answers how many were already held unchanged (duplicates) and which rows were refused
    * because a different notification of that birth is held (kept for review, nothing changed).
    */
-  async notifyBirths(rows: readonly BirthBatchRow[], receivedAt: Date): Promise<BirthBatchOutcome> {
+  async notifyBirths(
+    rows: readonly BirthBatchRow[],
+    receivedAt: Date,
+    submitter: Submitter = {},
+  ): Promise<BirthBatchOutcome> {
+    // Rows run a few at a time (the store answers concurrent requests far faster than one by
+    // one); rows of one child still run in row order, queued by the per-child serializer that
+    // each call joins synchronously, in the order the workers take them.
+    const results: RecordBirthResult[] = new Array<RecordBirthResult>(rows.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < rows.length) {
+        const i = next++;
+        results[i] = await this.notifyBirth(rows[i].input, receivedAt, submitter);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, rows.length) }, worker));
     const outcome: BirthBatchOutcome = { duplicates: 0, refused: [] };
-    for (const { rowNumber, input } of rows) {
-      const result = await this.notifyBirth(input, receivedAt);
+    rows.forEach(({ rowNumber }, i) => {
+      const result = results[i];
       if (result.conflictId) {
         outcome.refused.push({
           row: rowNumber,
@@ -103,7 +125,7 @@ export class BirthsService {
             `(kept for review as conflict ${result.conflictId}; send a correction to change it)`,
         });
       } else if (!result.created) outcome.duplicates++;
-    }
+    });
     return outcome;
   }
 
@@ -112,6 +134,7 @@ export class BirthsService {
     input: BirthInput,
     sourceCorrectionId: string,
     receivedAt: Date,
+    submitter: Submitter = {},
   ): Promise<RecordBirthResult> {
     const idempotencyKey = `birth-corrected:${input.nhsNumber}:${sourceCorrectionId}`;
     const eventId = deterministicEventId(idempotencyKey);
@@ -127,7 +150,7 @@ export class BirthsService {
         if (latest.retracted) {
           throw new ChildChangeConflict('the notification of this birth was retracted');
         }
-        return this.birthStateDraft('corrected', eventId, input, latest);
+        return this.birthStateDraft('corrected', eventId, input, latest, submitter);
       },
     );
     return { eventId, version: record.version, created };
@@ -214,6 +237,7 @@ export class BirthsService {
     eventId: string,
     input: BirthInput,
     latest: BirthRecord | null,
+    submitter: Submitter,
   ): Promise<ChildVersionDraft> {
     const { nhsNumber } = input;
     // The assignment in force at the event date (the birth) travels with the event; figures can
@@ -230,7 +254,8 @@ export class BirthsService {
       postcodeDistrict: data.facts.postcodeDistrict,
       lsoa: data.facts.lsoa ?? null,
       centreId: data.facts.centreId ?? null,
-      la: sensitive ? null : assignment.la,
+      la: sensitive ? null : placedLa(assignment, submitter),
+      unplaced: assignment.status === 'unassigned' ? assignment.reason : null,
       from: input.birthDate,
       recordId: eventId,
     };
@@ -282,6 +307,23 @@ export class BirthsService {
     }
     return conflictId;
   }
+}
+
+/** Who sent a change: the LA of the feed counts a child whose postcode places it nowhere. */
+export interface Submitter {
+  la?: string;
+}
+
+/**
+ * The LA a residence counts in: the postcode's own LA when the lookup knows it, else (unknown or
+ * pseudo-postcode) the LA of the feed that reported the child, so it is counted at LA level.
+ */
+export function submitterOf(principal: Principal): Submitter {
+  return principal.la ? { la: principal.la } : {};
+}
+
+export function placedLa(assignment: GeographyAssignment, submitter: Submitter): string | null {
+  return assignment.la ?? submitter.la ?? null;
 }
 
 const ADDRESS_FIELDS = ['addressLine1', 'addressLine2', 'town', 'postcode'] as const;

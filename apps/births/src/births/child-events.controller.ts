@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ukToday } from '../uk-dates';
+import { submitterOf } from './births.service';
 import { ChildEventResult, ChildEventsService } from './child-events.service';
 import { RecordDeathDto, RecordMoveDto, SharingChoiceDto } from './dto/child-events.dto';
 
@@ -40,6 +41,7 @@ export class ChildEventsController {
   async recordMove(
     @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
     @Body() move: RecordMoveDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChildEventResult & { nhsNumber: string }> {
     const problems = [
@@ -50,7 +52,12 @@ export class ChildEventsController {
         : []),
     ];
     refuseIfAny(problems);
-    const result = await this.children.recordMove({ ...move, nhsNumber }, CHANNEL, new Date());
+    const result = await this.children.recordMove(
+      { ...move, nhsNumber },
+      CHANNEL,
+      new Date(),
+      submitterOf(principal),
+    );
     return answer(res, nhsNumber, result);
   }
 

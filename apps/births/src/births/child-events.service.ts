@@ -10,7 +10,7 @@ import { PersonalDataCipher } from '@lib/personal-data';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
-import { ChildChangeConflict, BirthsService } from './births.service';
+import { BirthsService, ChildChangeConflict, placedLa, Submitter } from './births.service';
 import { ChildRecords } from './child-records';
 import { initialState, stateOf, withResidence } from './child-state';
 import { postcodeDistrict } from './postcode';
@@ -78,6 +78,7 @@ export class ChildEventsService {
     input: MoveInput,
     channel: ChildEventChannel,
     receivedAt: Date,
+    submitter: Submitter = {},
   ): Promise<ChildEventResult> {
     const { nhsNumber } = input;
     const key = `residence-changed:${nhsNumber}:${input.effectiveDate}:${input.postcode ?? ''}`;
@@ -131,7 +132,8 @@ export class ChildEventsService {
         postcodeDistrict: district,
         lsoa,
         centreId,
-        la: sensitive ? null : (assignment?.la ?? null),
+        la: sensitive || !assignment ? null : placedLa(assignment, submitter),
+        unplaced: assignment?.status === 'unassigned' ? assignment.reason : null,
         from: input.effectiveDate,
         recordId: eventId,
       };

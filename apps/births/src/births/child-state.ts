@@ -8,6 +8,8 @@ export interface ChildState {
   centreId: string | null;
   la: string | null;
   residenceFrom: string | null;
+  /** Why the current residence is in no centre's reach area (kept and listed for data quality). */
+  unplaced: UnplacedReason | null;
   /** The current residence was stated by a move (a birth's own address no longer applies). */
   residenceByMove: boolean;
   addressRecordId: string | null;
@@ -18,12 +20,16 @@ export interface ChildState {
   retracted: boolean;
 }
 
+export type UnplacedReason =
+  'unknown_postcode' | 'pseudo_postcode' | 'outside_reach_areas' | 'no_boundary_version';
+
 /** A residence as a version states it: where, from when, and which version sealed the address. */
 export interface Residence {
   postcodeDistrict: string | null;
   lsoa: string | null;
   centreId: string | null;
   la: string | null;
+  unplaced: UnplacedReason | null;
   from: string;
   recordId: string;
 }
@@ -36,6 +42,7 @@ export function stateOf(record: BirthRecord): ChildState {
     centreId: record.centreId,
     la: record.la,
     residenceFrom: record.residenceFrom ?? record.birthDate,
+    unplaced: record.unplaced ?? null,
     residenceByMove: record.residenceByMove ?? false,
     addressRecordId: record.addressRecordId ?? record._id,
     sensitive: record.sensitive ?? false,
@@ -54,6 +61,7 @@ export function initialState(birthDate: string): ChildState {
     centreId: null,
     la: null,
     residenceFrom: null,
+    unplaced: null,
     residenceByMove: false,
     addressRecordId: null,
     sensitive: false,
@@ -84,6 +92,7 @@ export function withResidence(
     centreId: residence.centreId,
     la: residence.la,
     residenceFrom: residence.from,
+    unplaced: residence.unplaced,
     residenceByMove: statedBy === 'move',
     addressRecordId: residence.recordId,
   };

@@ -1,10 +1,10 @@
-import { Roles } from '@lib/auth';
+import { CurrentPrincipal, type Principal, Roles } from '@lib/auth';
 import { Body, Controller, Headers, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ChildEventChannel } from '@lib/contracts';
 import type { BirthInput } from '../births/birth-input';
-import { BirthsService } from '../births/births.service';
+import { BirthsService, Submitter, submitterOf } from '../births/births.service';
 import { ChildEventResult, ChildEventsService } from '../births/child-events.service';
 import { parseNemsMessage } from './nems-message';
 import type { OperationOutcome } from './operation-outcome';
@@ -36,8 +36,10 @@ export class NemsController {
   async receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ) {
+    const submitter = submitterOf(principal);
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     const format = XML_TYPES.includes(type) ? 'xml' : 'json';
     const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
@@ -52,10 +54,10 @@ export class NemsController {
       );
     } else if (birth) {
       const update = envelope.messageType === 'update';
-      result = await this.applyBirth(birth, update, envelope.bundleId, receivedAt);
+      result = await this.applyBirth(birth, update, envelope.bundleId, receivedAt, submitter);
     } else if (changeOfAddress && envelope.messageType !== 'delete') {
       result = await this.answer(changeOfAddress.nhsNumber, () =>
-        this.children.recordMove(changeOfAddress, CHANNEL, receivedAt),
+        this.children.recordMove(changeOfAddress, CHANNEL, receivedAt, submitter),
       );
     } else if (death && envelope.messageType !== 'delete') {
       result = await this.answer(death.nhsNumber, () =>
@@ -78,10 +80,16 @@ export class NemsController {
     return { ...result, warnings };
   }
 
-  private async applyBirth(birth: BirthInput, update: boolean, bundleId: string, receivedAt: Date) {
+  private async applyBirth(
+    birth: BirthInput,
+    update: boolean,
+    bundleId: string,
+    receivedAt: Date,
+    submitter: Submitter,
+  ) {
     const result = update
-      ? await this.births.correctBirth(birth, `nems:${bundleId}`, receivedAt)
-      : await this.births.notifyBirth(birth, receivedAt);
+      ? await this.births.correctBirth(birth, `nems:${bundleId}`, receivedAt, submitter)
+      : await this.births.notifyBirth(birth, receivedAt, submitter);
     if (result.conflictId) {
       throw fhirError(HttpStatus.CONFLICT, {
         resourceType: 'OperationOutcome',

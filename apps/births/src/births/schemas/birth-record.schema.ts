@@ -1,5 +1,6 @@
 import type { OutboxFields } from '@lib/kafka';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { UnplacedReason } from '../child-state';
 
 /** What a child record version says happened (one event each, on births.child.v1). */
 export const CHILD_RECORD_KINDS = [
@@ -69,6 +70,13 @@ export class BirthRecord {
   /** The date the current residence applies from (the birth date, or a move's date). */
   @Prop({ type: String, default: null })
   residenceFrom!: string | null;
+
+  /**
+   * Why the current residence is in no centre's reach area (unknown or pseudo-postcode, outside
+   * every area, no boundaries loaded); null when placed or not stated (moved out).
+   */
+  @Prop({ type: String, default: null })
+  unplaced!: UnplacedReason | null;
 
   /** The current residence was stated by a move, not by the birth's own address. */
   @Prop({ type: Boolean, default: false })
