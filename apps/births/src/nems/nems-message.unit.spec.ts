@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { isValidNhsNumber } from '@lib/nhs-number';
 import type { BirthInput } from '../births/birth-input';
+import { contentHash } from '../births/births.service';
+import { LIVE_BIRTH_EXTRACT_COLUMNS, mapLiveBirthRow } from '../imports/live-birth-extract';
 import { parseNemsMessage } from './nems-message';
 import type { NemsParsed, OperationOutcome } from './nems-message';
 
@@ -121,6 +123,9 @@ describe('parseNemsMessage: the published NEMS examples, as NEMS sends them (XML
       expect(parsed.envelope.eventCode).toBe('pds-change-of-address-1');
       expect(parsed.changeOfAddress).toEqual({
         nhsNumber: publishedNhsNumbers('PDS-Change-Of-Address-ems-example')[0],
+        birthDate: '2019-10-02',
+        givenName: expect.any(String),
+        familyName: expect.any(String),
         effectiveDate: '2019-11-01',
         postcode: 'LS17 7DF',
         addressLine1: '4 SANDMOOR DRIVE',
@@ -166,6 +171,24 @@ describe('parseNemsMessage: copies with test-range NHS numbers', () => {
     };
     expect(parsed.birth).toEqual(expected);
     expect(parsed.warnings).toEqual([]);
+  });
+
+  it('gives the same birth as the equivalent row of an LA live-birth extract', () => {
+    const header = LIVE_BIRTH_EXTRACT_COLUMNS;
+    const row = [BABY, '2017-10-02', '21:12', 'M', '3980', '39', '', '1', 'Jack', 'DAWKINS', 'A']
+      .concat([MOTHER, 'Sally', 'DAWKINS', '1987-10-02', '4 Sandmoor Drive', 'LEEDS', ''])
+      .concat(['LS17 7DF', '', '']);
+    const record = Object.fromEntries(header.map((column, i) => [column, row[i]]));
+    const fromCsv = mapLiveBirthRow(record, '2026-11-21');
+    expect(fromCsv.ok).toBe(true);
+    for (const format of ['xml', 'json'] as const) {
+      const fromNems = accepted(parseNemsMessage(copy('birth-with-mother', format), format));
+      expect(fromCsv).toEqual({ ok: true, value: fromNems.birth });
+      // The same input gives the same stored content, so one is a re-send of the other.
+      expect(contentHash(fromNems.birth!)).toBe(
+        contentHash((fromCsv as { value: BirthInput }).value),
+      );
+    }
   });
 
   it.each(['birth-with-mother', 'birth-without-mother', 'change-of-address', 'death-notification'])(
