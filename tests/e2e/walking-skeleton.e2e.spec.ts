@@ -289,4 +289,49 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
       ]);
     });
   });
+
+  it('should withhold the identity in the journey while the parent objects, and show it once withdrawn', async () => {
+    const nhsNumber = nhsNumbers.next();
+    await request(births.app.getHttpServer())
+      .post('/births')
+      .set(feed)
+      .send({ nhsNumber, birthDate: '2026-10-01', postcode: 'QX2 7AB', givenName: 'Wren' })
+      .expect(201);
+    const journey = () =>
+      request(reporting.app.getHttpServer()).get(`/journeys/${nhsNumber}`).set(reader);
+    await eventually(async () => {
+      const res = await journey();
+      return res.status === 200 ? true : undefined;
+    });
+    await request(births.app.getHttpServer())
+      .post(`/births/${nhsNumber}/sharing-objection`)
+      .set(feed)
+      .send({ effectiveDate: '2026-10-05' })
+      .expect(201);
+    const hidden = await eventually(async () => {
+      const res = await journey();
+      const types = (res.body as { events?: { type: string }[] }).events?.map((e) => e.type);
+      return types?.includes('SharingObjectionRecorded') ? res.body : undefined;
+    });
+    expect(hidden).toMatchObject({ birth: { identity: null, birthDate: '2026-10-01' } });
+
+    await request(births.app.getHttpServer())
+      .post(`/births/${nhsNumber}/sharing-objection/withdrawal`)
+      .set(feed)
+      .send({ effectiveDate: '2026-10-09' })
+      .expect(201);
+    const shown = await eventually(async () => {
+      const res = await journey();
+      const types = (res.body as { events?: { type: string }[] }).events?.map((e) => e.type);
+      return types?.includes('SharingObjectionWithdrawn') ? res.body : undefined;
+    });
+    expect(shown).toMatchObject({
+      birth: { identity: { givenName: 'Wren', postcode: 'QX2 7AB' } },
+      events: [
+        { type: 'BirthNotified', version: 1 },
+        { type: 'SharingObjectionRecorded', version: 2, facts: { objectionInForce: true } },
+        { type: 'SharingObjectionWithdrawn', version: 3, facts: { objectionInForce: false } },
+      ],
+    });
+  });
 });

@@ -11,6 +11,7 @@ import { JourneyEntry } from './schemas/journey-entry.schema';
 
 const DUPLICATE_KEY = 11000;
 const BIRTH_EVENT_TYPES = ['BirthNotified', 'BirthCorrected'];
+const SHARING_EVENT_TYPES = ['SharingObjectionRecorded', 'SharingObjectionWithdrawn'];
 
 export interface ChildJourney {
   nhsNumber: string;
@@ -90,6 +91,32 @@ export class JourneyProjection implements OnModuleInit {
         }
         return;
       }
+      case 'SharingObjectionRecorded':
+      case 'SharingObjectionWithdrawn':
+      case 'ResidenceChanged':
+      case 'DeathNotified':
+      case 'BirthRetracted': {
+        // Later events about the child from births: kept as facts only (no identities).
+        const { facts } = event.data as { facts: Record<string, unknown> & { nhsNumber: string } };
+        await this.insertOnce({
+          _id: event.id,
+          nhsNumber: key ?? facts.nhsNumber,
+          type: event.type,
+          occurredAt: event.time,
+          source: event.source,
+          facts: { ...facts },
+          subjectVersion: event.subjectversion ?? null,
+          centreId: null,
+          la: null,
+          identity: null,
+          personalKeyId: null,
+          receivedAt: new Date(),
+          topic,
+          partition,
+          offset,
+        });
+        return;
+      }
       case SUBJECT_ERASED: {
         const keyId = this.reader.subjectErased(event);
         if (keyId) {
@@ -128,6 +155,13 @@ export class JourneyProjection implements OnModuleInit {
       .sort({ occurredAt: 1, subjectVersion: 1 })
       .lean<JourneyEntry[]>()
       .exec();
+    // While the parent objects to sharing, centres see the journey's facts, not who the child is.
+    const latestSharing = entries
+      .filter((e) => SHARING_EVENT_TYPES.includes(e.type))
+      .sort((a, b) => (b.subjectVersion ?? 0) - (a.subjectVersion ?? 0))[0];
+    const objects = latestSharing
+      ? latestSharing.facts.objectionInForce === true
+      : birthInScope.facts.sharingObjection === true;
     return {
       nhsNumber,
       birth: {
@@ -135,7 +169,7 @@ export class JourneyProjection implements OnModuleInit {
         postcodeDistrict: (birthInScope.facts.postcodeDistrict as string | null) ?? null,
         centreId: birthInScope.centreId,
         version: birthInScope.subjectVersion,
-        identity: birthInScope.identity ?? null,
+        identity: objects ? null : (birthInScope.identity ?? null),
         source: birthInScope.source,
         notifiedAt: birthInScope.occurredAt,
       },
