@@ -311,7 +311,7 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
     const hidden = await eventually(async () => {
       const res = await journey();
       const types = (res.body as { events?: { type: string }[] }).events?.map((e) => e.type);
-      return types?.includes('SharingObjectionRecorded') ? res.body : undefined;
+      return types?.includes('SharingObjectionRecorded') ? (res.body as object) : undefined;
     });
     expect(hidden).toMatchObject({ birth: { identity: null, birthDate: '2026-10-01' } });
 
@@ -323,7 +323,7 @@ describe('walking skeleton: a birth flows from births to reporting', () => {
     const shown = await eventually(async () => {
       const res = await journey();
       const types = (res.body as { events?: { type: string }[] }).events?.map((e) => e.type);
-      return types?.includes('SharingObjectionWithdrawn') ? res.body : undefined;
+      return types?.includes('SharingObjectionWithdrawn') ? (res.body as object) : undefined;
     });
     expect(shown).toMatchObject({
       birth: { identity: { givenName: 'Wren', postcode: 'QX2 7AB' } },
