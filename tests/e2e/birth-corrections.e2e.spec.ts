@@ -81,7 +81,7 @@ describe('births: concurrent corrections of one birth', () => {
     expect(again.body).toMatchObject({ created: false, eventId: responses[7].body.eventId });
 
     // Every version is published exactly once (the relay is the only writer of the status) ...
-    const records = births.app.get<Connection>(getConnectionToken()).collection('birth_records');
+    const records = births.app.get<Connection>(getConnectionToken()).collection('child_versions');
     await eventually(async () => {
       const published = await records.countDocuments({ nhsNumber, 'outbox.status': 'published' });
       return published === CORRECTIONS + 1 ? true : undefined;

@@ -18,8 +18,11 @@ export { EventConsumerFactory, KafkaModule, type KafkaModuleOptions } from './ka
 export {
   OUTBOX_FIELD,
   OUTBOX_INDEXES,
+  insertWithOutbox,
+  outboxMarkers,
   pendingOutbox,
   type OutboxFields,
+  type OutboxMarker,
 } from './outbox/outbox-entry';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { OutboxRelays } from './outbox/outbox-relays';

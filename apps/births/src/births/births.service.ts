@@ -6,13 +6,13 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { createHash } from 'node:crypto';
-import { Connection, trusted } from 'mongoose';
+import { Connection } from 'mongoose';
 import { GeographyAssignment, ReachAreaDirectory } from '../geography/reach-area-directory';
 import { BirthPersonal, splitBirth } from './birth-event-data';
 import type { BirthInput } from './birth-input';
 import { ChildRecords, ChildVersionDraft } from './child-records';
-import { initialState, objectionInForce, stateOf, withResidence } from './child-state';
-import { BIRTH_STATE_KINDS, BirthRecord, SharingChoice } from './schemas/birth-record.schema';
+import { initialState, objectionInForce, stateOf, withChoice, withResidence } from './child-state';
+import type { BirthRecord } from './schemas/birth-record.schema';
 
 export { BIRTHS_TOPIC } from './child-records';
 
@@ -83,7 +83,7 @@ export class BirthsService {
       eventId,
       idempotencyKey,
       receivedAt,
-      (latest) => this.birthStateDraft('notified', eventId, input, latest, submitter),
+      (latest, recordId) => this.birthStateDraft('notified', recordId, input, latest, submitter),
     );
     const result = { eventId, version: record.version, created };
     if (created || record.contentHash === hash) return result;
@@ -143,14 +143,14 @@ export class BirthsService {
       eventId,
       idempotencyKey,
       receivedAt,
-      async (latest) => {
-        if (!latest || !(await this.records.latestOf(input.nhsNumber, BIRTH_STATE_KINDS))) {
+      (latest, recordId) => {
+        if (!latest?.birthRecordId) {
           throw new NotFoundException('no birth notified for that NHS number');
         }
         if (latest.retracted) {
           throw new ChildChangeConflict('the notification of this birth was retracted');
         }
-        return this.birthStateDraft('corrected', eventId, input, latest, submitter);
+        return this.birthStateDraft('corrected', recordId, input, latest, submitter);
       },
     );
     return { eventId, version: record.version, created };
@@ -162,18 +162,11 @@ export class BirthsService {
    * the family may have moved out of the area).
    */
   async findCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthRecord | null> {
-    const inScope = await this.records.model
-      .findOne(scope.filter({ nhsNumber }))
-      .sort({ version: -1 })
-      .lean<BirthRecord>()
-      .exec();
-    if (!inScope) return null;
-    const newer = await this.records.model.countDocuments({
-      nhsNumber,
-      // Operators in mongoose filters must be trusted: sanitizeFilter neutralises all others.
-      version: trusted({ $gt: inScope.version }),
-    });
-    return newer === 0 ? inScope : null;
+    const current = await this.records.latest(nhsNumber);
+    if (!current || current.centreId === null || !scope.centres.includes(current.centreId)) {
+      return null;
+    }
+    return scope.la === undefined || current.la === scope.la ? current : null;
   }
 
   /**
@@ -183,7 +176,7 @@ export class BirthsService {
   async readCurrentBirth(scope: CentreScope, nhsNumber: string): Promise<BirthView | null> {
     const current = await this.findCurrentBirth(scope, nhsNumber);
     if (!current || current.retracted) return null;
-    const birth = await this.records.latestOf(nhsNumber, BIRTH_STATE_KINDS);
+    const birth = current.birthRecordId ? await this.records.findById(current.birthRecordId) : null;
     const view: Omit<BirthView, 'identity' | 'identityStatus'> = {
       nhsNumber,
       version: current.version,
@@ -234,7 +227,7 @@ export class BirthsService {
   /** The event and state of a notification or correction. */
   private async birthStateDraft(
     kind: 'notified' | 'corrected',
-    eventId: string,
+    recordId: string,
     input: BirthInput,
     latest: BirthRecord | null,
     submitter: Submitter,
@@ -257,15 +250,18 @@ export class BirthsService {
       la: sensitive ? null : placedLa(assignment, submitter),
       unplaced: assignment.status === 'unassigned' ? assignment.reason : null,
       from: input.birthDate,
-      recordId: eventId,
+      recordId,
     };
     const choice =
       input.sharingObjection === undefined
         ? null
         : { objects: input.sharingObjection, effectiveDate: input.birthDate };
+    const choices = withChoice(before.choices, choice, (latest?.version ?? 0) + 1);
     const state = {
       ...withResidence({ ...before, birthDate: input.birthDate, sensitive }, residence, 'birth'),
-      sharingObjection: await this.objectionAfter(nhsNumber, latest, choice),
+      birthRecordId: recordId,
+      choices,
+      sharingObjection: objectionInForce(choices),
     };
     return {
       kind,
@@ -276,17 +272,6 @@ export class BirthsService {
       choice,
       contentHash: contentHash(input),
     };
-  }
-
-  /** Whether an objection is in force once `choice` (stated by the next version) is added. */
-  async objectionAfter(
-    nhsNumber: string,
-    latest: BirthRecord | null,
-    choice: SharingChoice | null,
-  ): Promise<boolean> {
-    const stated = latest ? await this.records.choices(nhsNumber) : [];
-    if (choice) stated.push({ ...choice, version: (latest?.version ?? 0) + 1 });
-    return objectionInForce(stated);
   }
 
   /** Keeps a conflicting notification (sealed like a record) for review; idempotent. */

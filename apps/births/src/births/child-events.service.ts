@@ -10,9 +10,9 @@ import { PersonalDataCipher } from '@lib/personal-data';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
-import { BirthsService, ChildChangeConflict, placedLa, Submitter } from './births.service';
+import { ChildChangeConflict, placedLa, Submitter } from './births.service';
 import { ChildRecords } from './child-records';
-import { initialState, stateOf, withResidence } from './child-state';
+import { initialState, objectionInForce, stateOf, withChoice, withResidence } from './child-state';
 import { postcodeDistrict } from './postcode';
 import type { BirthRecord } from './schemas/birth-record.schema';
 
@@ -64,7 +64,6 @@ export interface ChildEventResult {
 export class ChildEventsService {
   constructor(
     private readonly records: ChildRecords,
-    private readonly births: BirthsService,
     private readonly geography: ReachAreaDirectory,
     private readonly cipher: PersonalDataCipher,
   ) {}
@@ -82,7 +81,7 @@ export class ChildEventsService {
   ): Promise<ChildEventResult> {
     const { nhsNumber } = input;
     const key = `residence-changed:${nhsNumber}:${input.effectiveDate}:${input.postcode ?? ''}`;
-    return this.append(nhsNumber, key, receivedAt, async (latest, eventId) => {
+    return this.append(nhsNumber, key, receivedAt, async (latest, recordId) => {
       if (latest?.retracted) throw retracted();
       const birthDate = latest?.birthDate ?? input.birthDate;
       if (!birthDate) {
@@ -135,7 +134,7 @@ export class ChildEventsService {
         la: sensitive || !assignment ? null : placedLa(assignment, submitter),
         unplaced: assignment?.status === 'unassigned' ? assignment.reason : null,
         from: input.effectiveDate,
-        recordId: eventId,
+        recordId,
       };
       return {
         kind: 'residence-changed',
@@ -191,12 +190,12 @@ export class ChildEventsService {
     channel: ChildEventChannel,
     receivedAt: Date,
   ): Promise<ChildEventResult> {
-    return this.append(nhsNumber, `birth-retracted:${nhsNumber}`, receivedAt, async (latest) => {
-      if (!latest || !(await this.records.latestOf(nhsNumber, ['notified']))) {
+    return this.append(nhsNumber, `birth-retracted:${nhsNumber}`, receivedAt, (latest) => {
+      if (!latest?.birthRecordId) {
         throw new NotFoundException('no birth notified for that NHS number');
       }
       const data: BirthRetractedV1 = { facts: { nhsNumber, channel } };
-      return {
+      return Promise.resolve({
         kind: 'retracted',
         type: 'BirthRetracted',
         time: receivedAt.toISOString(),
@@ -204,7 +203,7 @@ export class ChildEventsService {
         state: { ...stateOf(latest), retracted: true },
         choice: null,
         contentHash: digest({ retracted: true }),
-      };
+      });
     });
   }
 
@@ -223,10 +222,12 @@ export class ChildEventsService {
       nhsNumber,
       `${kind}:${nhsNumber}:${effectiveDate}`,
       receivedAt,
-      async (latest) => {
+      (latest) => {
         if (!latest) throw unknownChild();
         const choice = { objects, effectiveDate };
-        const objectionInForce = await this.births.objectionAfter(nhsNumber, latest, choice);
+        const before = stateOf(latest);
+        const choices = withChoice(before.choices, choice, latest.version + 1);
+        const inForce = objectionInForce(choices);
         const facts: SharingObjectionFactsV1 = {
           nhsNumber,
           effectiveDate,
@@ -234,17 +235,17 @@ export class ChildEventsService {
             channel: input.channel,
             ...(input.organisationCode ? { organisationCode: input.organisationCode } : {}),
           },
-          objectionInForce,
+          objectionInForce: inForce,
         };
-        return {
+        return Promise.resolve({
           kind,
           type: objects ? 'SharingObjectionRecorded' : 'SharingObjectionWithdrawn',
           time: `${effectiveDate}T00:00:00Z`,
           data: { facts },
-          state: { ...stateOf(latest), sharingObjection: objectionInForce },
+          state: { ...before, choices, sharingObjection: inForce },
           choice,
           contentHash: digest(choice),
-        };
+        });
       },
     );
     return { ...result, objectionInForce: result.record.sharingObjection };
@@ -256,7 +257,7 @@ export class ChildEventsService {
     receivedAt: Date,
     draft: (
       latest: BirthRecord | null,
-      eventId: string,
+      recordId: string,
     ) => ReturnType<Parameters<ChildRecords['append']>[4]>,
   ): Promise<ChildEventResult & { record: BirthRecord }> {
     const eventId = deterministicEventId(idempotencyKey);
@@ -265,7 +266,7 @@ export class ChildEventsService {
       eventId,
       idempotencyKey,
       receivedAt,
-      (latest) => draft(latest, eventId),
+      (latest, recordId) => draft(latest, recordId),
     );
     return { eventId, version: record.version, created, record };
   }

@@ -1,10 +1,11 @@
 import { CloudEvent } from '@lib/contracts';
-import { EventProducer, OUTBOX_INDEXES, OutboxRelays, pendingOutbox } from '@lib/kafka';
+import { EventProducer, insertWithOutbox, OutboxRelays, pendingOutbox } from '@lib/kafka';
 import { currentCorrelationId } from '@lib/logging';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted } from 'mongoose';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { Connection, Model } from 'mongoose';
+import type { Collection } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildState } from './child-state';
 import { BirthRecord, ChildRecordKind, SharingChoice } from './schemas/birth-record.schema';
@@ -12,6 +13,7 @@ import { BirthRecord, ChildRecordKind, SharingChoice } from './schemas/birth-rec
 export const BIRTHS_TOPIC = 'births.child.v1';
 
 const DUPLICATE_KEY = 11000;
+const MAX_REMEMBERED_CHILDREN = 200_000;
 // Concurrent changes of one child race for the next version; the loser retries.
 const MAX_VERSION_ATTEMPTS = 1000;
 
@@ -34,27 +36,34 @@ export interface AppendResult {
 }
 
 /**
- * The child's versions (collection `birth_records`): appends a version with its event in one
- * insert and runs the relay that publishes them in version order. The version is taken by
- * inserting into the unique (nhsNumber, version) slot, never by updating a counter: the store
- * loses concurrent updates of one document, but not inserts.
+ * The child's versions (collection `child_versions`): appends a version with its event and runs
+ * the relay that publishes them in version order. A version's `_id` is `<nhsNumber>:<version>`,
+ * so inserting it claims the version (the store loses concurrent updates of one document, but
+ * not inserts), and a child's versions are read by `_id` alone: the store answers `_id` lookups
+ * in constant time but scans the whole collection for any other query.
  */
 @Injectable()
 export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
   // Changes of one child queue here instead of racing for the same version slot.
   private readonly perChild = new KeyedSerializer();
+  /** The highest version seen per child: where probing for the latest starts. */
+  private readonly latestVersions = new Map<string, number>();
+  /** Event id → the version that stored it (`_id` lookups for re-sends). */
+  private readonly eventIndex: Collection<{ _id: string; recordId: string }>;
 
   constructor(
     @InjectModel(BirthRecord.name) readonly model: Model<BirthRecord>,
     private readonly producer: EventProducer,
     private readonly relays: OutboxRelays,
-  ) {}
+    @InjectConnection() connection: Connection,
+  ) {
+    this.eventIndex = connection.collection('child_version_events');
+  }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model.collection, [
+      { name: 'event_id', key: { eventId: 1 }, unique: true },
       { name: 'child_version', key: { nhsNumber: 1, version: 1 }, unique: true },
-      { name: 'centre_child', key: { centreId: 1, nhsNumber: 1 } },
-      ...OUTBOX_INDEXES,
     ]);
   }
 
@@ -64,63 +73,85 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * Appends the version `eventId` names, unless it is already held (a re-send: answered with the
-   * held version). `draft` gets the child's latest version (null for a child not known here) and
-   * may refuse by throwing; it is called again if another change took the version meanwhile.
+   * Appends the version whose event is `eventId`, unless it is already held (a re-send: answered
+   * with the held version). `draft` gets the child's latest version (null for a child not known
+   * here) and the new version's record id, and may refuse by throwing; it is called again if
+   * another change took the version meanwhile.
    */
   async append(
     nhsNumber: string,
     eventId: string,
     idempotencyKey: string,
     receivedAt: Date,
-    draft: (latest: BirthRecord | null) => Promise<ChildVersionDraft>,
+    draft: (latest: BirthRecord | null, recordId: string) => Promise<ChildVersionDraft>,
   ): Promise<AppendResult> {
     return this.perChild.run(nhsNumber, async () => {
-      const held = await this.findById(eventId);
-      if (held) return { record: held, created: false };
       for (let attempt = 1; attempt <= MAX_VERSION_ATTEMPTS; attempt++) {
+        const held = await this.heldVersion(eventId);
+        if (held) return { record: held, created: false };
         const latest = await this.latest(nhsNumber);
         const version = (latest?.version ?? 0) + 1;
-        const next = await draft(latest);
+        const id = recordId(nhsNumber, version);
+        const next = await draft(latest, id);
         const record = this.toRecord(nhsNumber, eventId, idempotencyKey, version, next, receivedAt);
-        if (await this.tryInsert(record)) return { record, created: true };
-        // Lost the slot: to another process's change, or this very input sent twice at once.
-        const winner = await this.findById(eventId);
-        if (winner) return { record: winner, created: false };
+        record.outbox.prevId = latest?._id ?? null;
+        if (await insertWithOutbox(this.model.collection, record)) {
+          await this.remember(eventId, id);
+          this.latestVersions.set(nhsNumber, version);
+          return { record, created: true };
+        }
+        // Lost the slot to another process's change, or this very event stored already
+        // (its unique index refused it): find out which.
+        const taken = await this.findById(id);
+        if (!taken) {
+          const stored = await this.model.findOne({ eventId }).lean<BirthRecord>().exec();
+          if (stored) {
+            // Stored by a process that stopped before remembering it (rare): remember it now.
+            await this.remember(eventId, stored._id);
+            return { record: stored, created: false };
+          }
+        }
         await sleep(Math.random() * Math.min(50, attempt * 2));
       }
       throw new Error(`could not take a version after ${MAX_VERSION_ATTEMPTS} attempts`);
     });
   }
 
-  async findById(eventId: string): Promise<BirthRecord | null> {
-    return this.model.findById(eventId).lean<BirthRecord>().exec();
+  /** The version an event id was stored as, by the event-id index (one `_id` lookup each). */
+  private async heldVersion(eventId: string): Promise<BirthRecord | null> {
+    const entry = await this.eventIndex.findOne({ _id: eventId });
+    return entry ? this.findById(entry.recordId) : null;
   }
 
-  /** The child's highest version (internal use: no caller scope). */
+  private async remember(eventId: string, id: string): Promise<void> {
+    try {
+      await this.eventIndex.insertOne({ _id: eventId, recordId: id });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+
+  async findById(id: string): Promise<BirthRecord | null> {
+    return this.model.findById(id).lean<BirthRecord>().exec();
+  }
+
+  /**
+   * The child's highest version (internal use: no caller scope): probed by `_id` upwards from
+   * the highest this process has seen (versions are never removed, only added).
+   */
   async latest(nhsNumber: string): Promise<BirthRecord | null> {
-    return this.model.findOne({ nhsNumber }).sort({ version: -1 }).lean<BirthRecord>().exec();
-  }
-
-  /** The child's highest version of one of `kinds`. */
-  async latestOf(
-    nhsNumber: string,
-    kinds: readonly ChildRecordKind[],
-  ): Promise<BirthRecord | null> {
-    return this.model
-      .findOne({ nhsNumber, kind: trusted({ $in: kinds }) })
-      .sort({ version: -1 })
-      .lean<BirthRecord>()
-      .exec();
-  }
-
-  /** Every sharing choice stated for the child, with the version that stated it. */
-  async choices(nhsNumber: string): Promise<(SharingChoice & { version: number })[]> {
-    const stated = await this.model
-      .find({ nhsNumber, choice: trusted({ $ne: null }) }, { choice: 1, version: 1 })
-      .lean<{ choice: SharingChoice; version: number }[]>()
-      .exec();
-    return stated.map((s) => ({ ...s.choice, version: s.version }));
+    const seen = this.latestVersions.get(nhsNumber) ?? 0;
+    let latest = seen > 0 ? await this.findById(recordId(nhsNumber, seen)) : null;
+    for (let version = latest ? seen + 1 : 1; ; version++) {
+      const next = await this.findById(recordId(nhsNumber, version));
+      if (!next) break;
+      latest = next;
+    }
+    if (latest) {
+      if (this.latestVersions.size >= MAX_REMEMBERED_CHILDREN) this.latestVersions.clear();
+      this.latestVersions.set(nhsNumber, latest.version);
+    }
+    return latest;
   }
 
   private toRecord(
@@ -147,7 +178,8 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
     // Refuse now what the relay could never publish.
     this.producer.assertValid(BIRTHS_TOPIC, event);
     return {
-      _id: eventId,
+      _id: recordId(nhsNumber, version),
+      eventId,
       idempotencyKey,
       nhsNumber,
       version,
@@ -162,15 +194,9 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
       outbox: pendingOutbox(BIRTHS_TOPIC, nhsNumber, version, event, receivedAt),
     };
   }
+}
 
-  /** Inserts; false on a duplicate key (re-send or a lost race for the version). */
-  private async tryInsert(record: BirthRecord): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(record as never);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
-  }
+/** A version's `_id`: the child's NHS number and the version. */
+export function recordId(nhsNumber: string, version: number): string {
+  return `${nhsNumber}:${version}`;
 }

@@ -16,6 +16,10 @@ export interface ChildState {
   /** Flagged sensitive on the spine: no address, postcode or area leaves health. */
   sensitive: boolean;
   sharingObjection: boolean;
+  /** Every sharing choice stated so far, with the version that stated it. */
+  choices: (SharingChoice & { version: number })[];
+  /** The version holding the birth's latest stated state (notification or correction). */
+  birthRecordId: string | null;
   dateOfDeath: string | null;
   retracted: boolean;
 }
@@ -47,6 +51,8 @@ export function stateOf(record: BirthRecord): ChildState {
     addressRecordId: record.addressRecordId ?? record._id,
     sensitive: record.sensitive ?? false,
     sharingObjection: record.sharingObjection ?? false,
+    choices: record.choices ?? [],
+    birthRecordId: record.birthRecordId ?? null,
     dateOfDeath: record.dateOfDeath ?? null,
     retracted: record.retracted ?? false,
   };
@@ -66,6 +72,8 @@ export function initialState(birthDate: string): ChildState {
     addressRecordId: null,
     sensitive: false,
     sharingObjection: false,
+    choices: [],
+    birthRecordId: null,
     dateOfDeath: null,
     retracted: false,
   };
@@ -116,4 +124,13 @@ export function objectionInForce(
     }
   }
   return winner?.objects ?? false;
+}
+
+/** The choices after a version that states `choice` (unchanged when it states none). */
+export function withChoice(
+  choices: readonly (SharingChoice & { version: number })[],
+  choice: SharingChoice | null,
+  version: number,
+): (SharingChoice & { version: number })[] {
+  return choice ? [...choices, { ...choice, version }] : [...choices];
 }

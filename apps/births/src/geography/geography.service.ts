@@ -1,6 +1,7 @@
 import {
   deterministicEventId,
   EventProducer,
+  insertWithOutbox,
   OUTBOX_INDEXES,
   OutboxRelays,
   pendingOutbox,
@@ -279,12 +280,7 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
         { sort: { version: -1 }, projection: { version: 1 } },
       );
       const header = this.header(kind, (last?.version ?? 0) + 1, load);
-      try {
-        await this.versions.insertOne(header);
-        return header;
-      } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      }
+      if (await insertWithOutbox(this.versions as never, header)) return header;
     }
     throw new Error(`could not take a ${kind} version number`);
   }
@@ -379,7 +375,14 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
       loadedBy,
       contentHash,
       ...content,
-      outbox: pendingOutbox(GEOGRAPHY_TOPIC, kind, version, event, loadedAt),
+      outbox: pendingOutbox(
+        GEOGRAPHY_TOPIC,
+        kind,
+        version,
+        event,
+        loadedAt,
+        version > 1 ? versionId(kind, version - 1) : null,
+      ),
     };
   }
 }

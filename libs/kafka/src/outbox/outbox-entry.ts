@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@lib/contracts';
+import type { Collection, Db, Document } from 'mongodb';
 
 /**
  * The publication part of a stored input (the transactional-outbox pattern without
@@ -11,6 +12,11 @@ export interface OutboxFields {
   key: string;
   /** Order within the key (the subject's version); the relay publishes a key's events in this order. */
   seq: number;
+  /**
+   * `_id` of the same key's previous outbox document in the same collection, when there is one:
+   * the relay never publishes this one while that one is still pending.
+   */
+  prevId?: string | null;
   event: CloudEvent;
   status: 'pending' | 'published';
   createdAt: Date;
@@ -28,8 +34,52 @@ export function pendingOutbox(
   seq: number,
   event: CloudEvent,
   now: Date,
+  prevId: string | null = null,
 ): OutboxFields {
-  return { topic, key, seq, event, status: 'pending', createdAt: now };
+  return { topic, key, seq, prevId, event, status: 'pending', createdAt: now };
+}
+
+/**
+ * The pending markers of a collection with an outbox part: one small document per unpublished
+ * event (`_id` = the stored document's `_id`). The relay reads these, never scans the (large)
+ * collection itself: the store answers only `_id` lookups in constant time.
+ */
+export function outboxMarkers(collection: Collection<Document>): Collection<OutboxMarker> {
+  // A mongoose collection (Model.collection) reaches its native database through its connection.
+  const db =
+    (collection as { db?: Db }).db ?? (collection as unknown as { conn: { db: Db } }).conn.db;
+  return db.collection<OutboxMarker>(`${collection.collectionName}_outbox_pending`);
+}
+
+export interface OutboxMarker {
+  _id: string;
+  at: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Inserts a document with an outbox part: its pending marker first, then the document, so a
+ * crash in between leaves at most a marker without a document (the relay drops it later), never
+ * a stored event nobody will publish. Answers false when the document's `_id` or a unique index
+ * already holds it (a re-send or a lost race); the marker is then left for the relay to clear.
+ */
+export async function insertWithOutbox(
+  collection: Collection<Document>,
+  doc: Document & { _id: string },
+): Promise<boolean> {
+  try {
+    await outboxMarkers(collection).insertOne({ _id: doc._id, at: new Date() });
+  } catch (error) {
+    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+  }
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    throw error;
+  }
 }
 
 /** The indexes a collection with an outbox part needs (the relay's query and its order). */

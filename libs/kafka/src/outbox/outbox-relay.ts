@@ -2,7 +2,7 @@ import CircuitBreaker from 'opossum';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { EventProducer, PublishedRecord } from '../event-producer';
-import { OutboxFields } from './outbox-entry';
+import { OutboxFields, OutboxMarker, outboxMarkers } from './outbox-entry';
 
 export interface OutboxRelayOptions {
   /** Collections whose documents carry an `outbox` part. */
@@ -16,7 +16,7 @@ export interface OutboxRelayOptions {
 }
 
 interface OutboxDocument {
-  _id: unknown;
+  _id: string;
   outbox: OutboxFields;
 }
 
@@ -101,8 +101,10 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass over every outbox collection. Stops at the first failed send so a key's later
-   * events never overtake an earlier one. `more` says a full batch was published.
+   * One pass over every outbox collection: reads the pending markers (never the collection),
+   * loads their documents by `_id`, and publishes the oldest first, each key's in `seq` order.
+   * Stops at the first failed send so a key's later events never overtake an earlier one.
+   * `more` says pending events were left for the next pass.
    */
   async publishPending(): Promise<{ published: number; more: boolean }> {
     const limit = this.options.batchSize ?? 200;
@@ -112,14 +114,34 @@ export class OutboxRelay {
     let published = 0;
     let more = false;
     for (const collection of this.options.collections) {
-      const pending = (await collection
-        .find({ 'outbox.status': 'pending' })
-        .sort({ 'outbox.key': 1, 'outbox.seq': 1 })
-        .limit(limit)
-        .project({ _id: 1, outbox: 1 })
-        .toArray()) as OutboxDocument[];
+      const markers = outboxMarkers(collection);
+      const all = await markers.find({}).toArray();
+      // Markers are written before their documents, a key's earlier event's first: the oldest
+      // markers hold every key's next event.
+      all.sort((a, b) => a.at.getTime() - b.at.getTime() || a._id.localeCompare(b._id));
+      const chosen = all.slice(0, limit);
+      if (all.length > limit) more = true;
+      const pendingIds = new Set(all.map((m) => m._id));
+      const docs = await loadAll(collection, chosen, this.logger);
+      const pending: OutboxDocument[] = [];
+      for (const { marker, doc } of docs) {
+        if (doc?.outbox.status === 'pending') pending.push(doc);
+        else if (doc || Date.now() - marker.at.getTime() > ORPHAN_MARKER_MS) {
+          // Published already, or a marker whose document never came (a crash or a re-send).
+          await markers.deleteOne({ _id: marker._id });
+        }
+      }
+      pending.sort(
+        (a, b) => a.outbox.key.localeCompare(b.outbox.key) || a.outbox.seq - b.outbox.seq,
+      );
+      const publishedIds = new Set<string>();
       for (const doc of pending) {
         if (this.stopped && published > 0) return { published, more: false };
+        const prev = doc.outbox.prevId;
+        if (prev && pendingIds.has(prev) && !publishedIds.has(prev)) {
+          more = true; // its key's earlier event is still pending: next pass
+          continue;
+        }
         let record: PublishedRecord;
         try {
           record = await this.breaker.fire(doc.outbox);
@@ -139,10 +161,37 @@ export class OutboxRelay {
             'outbox.offset': record.offset,
           },
         });
+        await markers.deleteOne({ _id: doc._id });
+        publishedIds.add(doc._id);
         published++;
       }
-      if (pending.length === limit) more = true;
     }
     return { published, more };
   }
+}
+
+/** A marker older than this without its document is dropped (its insert never happened). */
+const ORPHAN_MARKER_MS = 60_000;
+const LOAD_CONCURRENCY = 8;
+
+async function loadAll(
+  collection: Collection<Document>,
+  markers: OutboxMarker[],
+  logger: Logger,
+): Promise<{ marker: OutboxMarker; doc: OutboxDocument | null }[]> {
+  const loaded: { marker: OutboxMarker; doc: OutboxDocument | null }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < markers.length) {
+      const marker = markers[next++];
+      const doc = (await collection.findOne({ _id: marker._id } as Document, {
+        projection: { _id: 1, outbox: 1 },
+      })) as OutboxDocument | null;
+      if (doc && !doc.outbox)
+        logger.warn({ id: marker._id }, 'marker for a document with no outbox');
+      loaded.push({ marker, doc: doc?.outbox ? doc : null });
+    }
+  };
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
+  return loaded;
 }

@@ -31,10 +31,15 @@ export interface SharingChoice {
  * it. Each version also carries the child's current state after it (residence, sharing status,
  * death, retraction), so the highest version alone answers "what holds now" and who may read it.
  */
-@Schema({ collection: 'birth_records', versionKey: false })
+@Schema({ collection: 'child_versions', versionKey: false })
 export class BirthRecord {
+  /** `<nhsNumber>:<version>`: inserting it claims the version. */
   @Prop({ type: String, required: true })
   _id!: string;
+
+  /** The event this version causes (derived from the input's idempotency key; unique). */
+  @Prop({ type: String, required: true })
+  eventId!: string;
 
   @Prop({ required: true })
   idempotencyKey!: string;
@@ -93,6 +98,14 @@ export class BirthRecord {
   /** The sharing choice this version states, if any (a birth's flag, or an objection event). */
   @Prop({ type: Object, default: null })
   choice!: SharingChoice | null;
+
+  /** Every sharing choice stated up to this version (the latest effective date wins). */
+  @Prop({ type: [Object], default: [] })
+  choices!: (SharingChoice & { version: number })[];
+
+  /** The version holding the birth's latest notified or corrected state; null if none. */
+  @Prop({ type: String, default: null })
+  birthRecordId!: string | null;
 
   /** Whether a sharing objection is in force after this version. */
   @Prop({ type: Boolean, default: false })
