@@ -2,12 +2,7 @@ import type { Role } from '@lib/auth';
 
 /** What was read; grows with the identifiable resources. */
 export type AuditResource =
-  | 'birth'
-  | 'journey'
-  | 'contact'
-  | 'registration'
-  | 'worklist'
-  | 'data-quality-list';
+  'birth' | 'journey' | 'contact' | 'registration' | 'worklist' | 'data-quality-list';
 
 export type AuditOutcome = 'found' | 'not_found';
 

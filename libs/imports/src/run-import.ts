@@ -57,11 +57,7 @@ export async function runImport<T>(
       throw new FileError(`the sink failed after ${counts.rowsRead} rows: ${message(e)}`);
     }
     const refusedRows = new Set(refused.map((e) => e.row)).size;
-    if (
-      !Number.isInteger(duplicates) ||
-      duplicates < 0 ||
-      duplicates + refusedRows > rows.length
-    ) {
+    if (!Number.isInteger(duplicates) || duplicates < 0 || duplicates + refusedRows > rows.length) {
       throw new FileError(
         `the sink reported ${duplicates} duplicates and ${refusedRows} refused rows for ${rows.length} rows`,
       );
