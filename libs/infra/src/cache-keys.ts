@@ -45,7 +45,7 @@ export function kafkaCacheKey(pom: string): string {
 }
 
 export function ferretCacheKey(
-  files: { 'main.go': string; 'go.mod': string; 'go.sum': string },
+  files: { 'main.go': string; 'go.mod': string; 'go.sum': string; 'patches.json': string },
   platform: string = process.platform,
   arch: string = process.arch,
 ): string {
@@ -95,6 +95,7 @@ export function cacheLayout(env: NodeJS.ProcessEnv = process.env): CacheLayout {
     'main.go': read('main.go'),
     'go.mod': read('go.mod'),
     'go.sum': read('go.sum'),
+    'patches.json': read('patches.json'),
   };
   const ferretKey = ferretCacheKey(goFiles);
   const kafkaDir = join(root, 'kafka', kafkaKey);

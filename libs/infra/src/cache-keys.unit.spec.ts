@@ -20,6 +20,7 @@ const goFiles = {
   'main.go': 'package main\n',
   'go.mod': 'module x\n\nrequire github.com/FerretDB/FerretDB v1.24.2\n',
   'go.sum': 'h1:abc\n',
+  'patches.json': '{"patches":[]}\n',
 };
 
 describe('cache keys', () => {
@@ -38,6 +39,9 @@ describe('cache keys', () => {
       ferretCacheKey({ ...goFiles, 'main.go': 'package main // changed\n' }, 'linux', 'x64'),
     ).not.toBe(key);
     expect(ferretCacheKey({ ...goFiles, 'go.sum': 'h1:abd\n' }, 'linux', 'x64')).not.toBe(key);
+    expect(
+      ferretCacheKey({ ...goFiles, 'patches.json': '{"patches":[{}]}\n' }, 'linux', 'x64'),
+    ).not.toBe(key);
     expect(ferretCacheKey(goFiles, 'linux', 'arm64')).not.toBe(key);
   });
 

@@ -4,6 +4,8 @@ import {
   mkdirSync,
   openSync,
   closeSync,
+  chmodSync,
+  cpSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -97,15 +99,16 @@ export async function ensureFerretLauncher(layout: CacheLayout, log: Log): Promi
       );
       const out = join(tmp, basename(ferret.binary));
       const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' };
+      const buildDir = await patchedFerretSources(ferret.srcDir, tmp, env);
       let res = await runCommand('go', ['build', '-o', out, '.'], {
-        cwd: ferret.srcDir,
+        cwd: buildDir,
         env,
         timeoutMs: 30 * 60 * 1000,
       });
       if (res.code !== 0 && /linkname/i.test(res.output)) {
         log('Go linker refused a go:linkname reference; retrying with -ldflags=-checklinkname=0');
         res = await runCommand('go', ['build', '-ldflags=-checklinkname=0', '-o', out, '.'], {
-          cwd: ferret.srcDir,
+          cwd: buildDir,
           env,
           timeoutMs: 30 * 60 * 1000,
         });
@@ -119,6 +122,59 @@ export async function ensureFerretLauncher(layout: CacheLayout, log: Log): Promi
       return { go: version.output.trim() };
     },
   );
+}
+
+interface FerretPatch {
+  file: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Prepares a build directory in `tmp`: a copy of the launcher sources whose go.mod replaces the
+ * FerretDB module by a patched copy of it (the edits of deploy/local/ferretdb/patches.json; the
+ * module cache itself is read-only and left untouched). Answers the directory to build in.
+ * A patch whose `from` text is not found exactly once stops the build (the module changed).
+ */
+async function patchedFerretSources(
+  srcDir: string,
+  tmp: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const { patches } = JSON.parse(readFileSync(join(srcDir, 'patches.json'), 'utf8')) as {
+    patches: FerretPatch[];
+  };
+  const go = async (args: string[], cwd: string): Promise<string> => {
+    const res = await runCommand('go', args, { cwd, env, timeoutMs: 30 * 60 * 1000 });
+    if (res.code !== 0)
+      throw new Error(`go ${args.join(' ')} failed:\n${tailLines(res.output, 20)}`);
+    return res.output;
+  };
+  const buildDir = join(tmp, 'launcher');
+  const moduleCopy = join(tmp, 'ferretdb-module');
+  cpSync(srcDir, buildDir, { recursive: true });
+  // The output mixes go's progress lines (stderr) with the module's JSON description.
+  const described = await go(
+    ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'],
+    buildDir,
+  );
+  const dirField = /"Dir":\s*("(?:[^"\\]|\\.)*")/.exec(described);
+  if (!dirField) throw new Error(`go mod download did not say where FerretDB is:\n${described}`);
+  cpSync(JSON.parse(dirField[1]) as string, moduleCopy, { recursive: true });
+  patches.forEach((patch, i) => {
+    const file = join(moduleCopy, patch.file);
+    const source = readFileSync(file, 'utf8');
+    const found = source.split(patch.from).length - 1;
+    if (found !== 1) {
+      throw new Error(
+        `FerretDB patch ${i}: expected "${patch.from}" once in ${patch.file}, found ${found}`,
+      );
+    }
+    chmodSync(file, 0o644); // copied from the read-only module cache
+    writeFileSync(file, source.replace(patch.from, patch.to));
+  });
+  await go(['mod', 'edit', `-replace=github.com/FerretDB/FerretDB=${moduleCopy}`], buildDir);
+  return buildDir;
 }
 
 /**
