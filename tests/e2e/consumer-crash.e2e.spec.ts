@@ -100,7 +100,12 @@ async function publishBirths(logger: ReturnType<typeof createLogger>): Promise<s
       data: { facts: { nhsNumber, birthDate: '2026-09-01', postcodeDistrict: MARKER } },
     });
   });
-  const raw = connection.kafka.producer({ allowAutoTopicCreation: false });
+  // Leaders of freshly created partitions can move once more on a busy machine: retry the send
+  // (a retried batch may duplicate, which the consumer's dedupe must absorb anyway).
+  const raw = connection.kafka.producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 3000 },
+  });
   await raw.connect();
   for (let i = 0; i < events.length; i += 500) {
     const slice = events.slice(i, i + 500);

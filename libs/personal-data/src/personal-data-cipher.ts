@@ -36,6 +36,14 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export class PersonalDataCipher {
   constructor(private readonly keys: SubjectKeySource) {}
 
+  /**
+   * Makes the subjects' keys ready before a batch is sealed (created in bulk where the key source
+   * can), so each `seal` that follows finds its key without a store round trip.
+   */
+  async prepareKeys(subjectIds: readonly string[]): Promise<void> {
+    await this.keys.getOrCreateKeys?.(subjectIds);
+  }
+
   /** The encrypted block, or null when the subject is erased (then publish no `personal`). */
   async seal(
     subjectId: string,

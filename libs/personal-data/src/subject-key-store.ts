@@ -17,6 +17,11 @@ export interface SubjectKeySource {
   keyIdOf(subjectId: string): string;
   /** The subject's key, created on first use; never creates one for an erased subject. */
   getOrCreateKey(subjectId: string): Promise<SealingKey>;
+  /**
+   * Optional bulk form for a batch (an import): the same answers, with the missing keys created
+   * in one insert instead of one round trip each.
+   */
+  getOrCreateKeys?(subjectIds: readonly string[]): Promise<Map<string, SealingKey>>;
   /** The key with this id; never creates one. Throws when the store cannot answer. */
   findKey(keyId: string): Promise<OpeningKey>;
   /** Marks a key id erased in this process's cache (a SubjectErased event was seen). */
@@ -167,6 +172,64 @@ export class SubjectKeyStore implements SubjectKeySource {
       return { status: 'ok', keyId, key };
     }
     throw new Error(`key store: key ${keyId} neither readable nor creatable after 3 attempts`);
+  }
+
+  /**
+   * Keys for many subjects (an import batch): subjects already cached or holding a key are read
+   * as `getOrCreateKey` reads them; the rest get fresh keys in one unordered insert, then one
+   * read of the (small) tombstone collection undoes any created for a subject erased meanwhile.
+   * A key another process created first (duplicate `_id`) is read one by one.
+   */
+  async getOrCreateKeys(subjectIds: readonly string[]): Promise<Map<string, SealingKey>> {
+    const found = new Map<string, SealingKey>();
+    const fresh = new Map<string, { subjectId: string; key: Buffer }>();
+    for (const subjectId of new Set(subjectIds)) {
+      const keyId = this.keyIdOf(subjectId);
+      const cached = this.cache.get(keyId);
+      if (cached) {
+        found.set(
+          subjectId,
+          cached.erased ? { status: 'erased', keyId } : { status: 'ok', keyId, key: cached.key },
+        );
+      } else fresh.set(keyId, { subjectId, key: randomBytes(KEY_BYTES) });
+    }
+    if (fresh.size === 0) return found;
+    const entries = [...fresh.entries()];
+    const taken = new Set<number>();
+    try {
+      await this.keys.insertMany(
+        entries.map(([keyId, { key }]) => this.wrap(keyId, key)),
+        { ordered: false },
+      );
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] })
+        .writeErrors;
+      if (!writeErrors || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+      for (const e of writeErrors) taken.add(e.index);
+    }
+    const created = entries.filter((_, i) => !taken.has(i)).map(([keyId]) => keyId);
+    const erased = new Set(
+      created.length === 0
+        ? []
+        : (
+            await this.tombstones
+              .find({ _id: { $in: created } }, { projection: { _id: 1 } })
+              .toArray()
+          ).map((t) => t._id),
+    );
+    for (const [i, [keyId, { subjectId, key }]] of entries.entries()) {
+      if (taken.has(i)) {
+        found.set(subjectId, await this.getOrCreateKey(subjectId));
+      } else if (erased.has(keyId)) {
+        await this.keys.deleteOne({ _id: keyId });
+        this.cache.setErased(keyId);
+        found.set(subjectId, { status: 'erased', keyId });
+      } else {
+        this.cache.setKey(keyId, key);
+        found.set(subjectId, { status: 'ok', keyId, key });
+      }
+    }
+    return found;
   }
 
   async findKey(keyId: string): Promise<OpeningKey> {

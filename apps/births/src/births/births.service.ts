@@ -10,7 +10,7 @@ import { Connection } from 'mongoose';
 import { GeographyAssignment, ReachAreaDirectory } from '../geography/reach-area-directory';
 import { BirthPersonal, splitBirth } from './birth-event-data';
 import type { BirthInput } from './birth-input';
-import { ChildRecords, ChildVersionDraft } from './child-records';
+import { ChildRecords, ChildVersionDraft, recordId } from './child-records';
 import { initialState, objectionInForce, stateOf, withChoice, withResidence } from './child-state';
 import type { BirthRecord } from './schemas/birth-record.schema';
 
@@ -35,8 +35,26 @@ export function contentHash(input: BirthInput): string {
 }
 
 const DUPLICATE_KEY = 11000;
-/** Rows of an import batch stored at once. */
+/** Requests of an import batch in flight at once. */
 const BATCH_CONCURRENCY = 8;
+
+/** `fn` over `items`, at most `concurrency` at a time, answers in item order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
 
 /** A change refused because of what is already held about the child. */
 export class ChildChangeConflict extends ConflictException {
@@ -95,27 +113,75 @@ export class BirthsService {
    * Notifies a batch of births (one import batch, in row order): each as `notifyBirth` would.
    * Answers how many were already held unchanged (duplicates) and which rows were refused
    * because a different notification of that birth is held (kept for review, nothing changed).
+   *
+   * The store costs a round trip per request, so a batch is stored in bulk where it can: one
+   * `_id` probe of each child's version 1 sorts the rows into children not known here (stored
+   * together by `appendFirstVersions`), notifications already held (duplicates or conflicts,
+   * decided by that version alone), and the rest (a child known here by a move first, or named
+   * twice in the batch), which take the one-by-one path in row order.
    */
   async notifyBirths(
     rows: readonly BirthBatchRow[],
     receivedAt: Date,
     submitter: Submitter = {},
   ): Promise<BirthBatchOutcome> {
-    // Rows run a few at a time (the store answers concurrent requests far faster than one by
-    // one); rows of one child still run in row order, queued by the per-child serializer that
-    // each call joins synchronously, in the order the workers take them.
-    const results: RecordBirthResult[] = new Array<RecordBirthResult>(rows.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < rows.length) {
-        const i = next++;
-        results[i] = await this.notifyBirth(rows[i].input, receivedAt, submitter);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, rows.length) }, worker));
+    const notices = rows.map(({ input }) => {
+      const idempotencyKey = `birth-notified:${input.nhsNumber}`;
+      return { input, idempotencyKey, eventId: deterministicEventId(idempotencyKey) };
+    });
+    const firstVersions = await mapConcurrently(notices, BATCH_CONCURRENCY, ({ input }) =>
+      this.records.findById(recordId(input.nhsNumber, 1)),
+    );
+    const results = new Array<RecordBirthResult | undefined>(rows.length);
+    const fresh: number[] = [];
+    let oneByOne: number[] = [];
+    const seen = new Set<string>();
+    notices.forEach(({ input, eventId }, i) => {
+      const first = firstVersions[i];
+      if (seen.has(input.nhsNumber)) oneByOne.push(i);
+      else if (!first) fresh.push(i);
+      else if (first.eventId === eventId && first.contentHash === contentHash(input)) {
+        results[i] = { eventId, version: first.version, created: false };
+      } else oneByOne.push(i);
+      seen.add(input.nhsNumber);
+    });
+
+    await this.cipher.prepareKeys(fresh.map((i) => notices[i].input.nhsNumber));
+    const drafts = await mapConcurrently(fresh, BATCH_CONCURRENCY, (i) =>
+      this.birthStateDraft(
+        'notified',
+        recordId(notices[i].input.nhsNumber, 1),
+        notices[i].input,
+        null,
+        submitter,
+      ),
+    );
+    const stored = await this.records.appendFirstVersions(
+      fresh.map((i, k) => ({
+        nhsNumber: notices[i].input.nhsNumber,
+        eventId: notices[i].eventId,
+        idempotencyKey: notices[i].idempotencyKey,
+        receivedAt,
+        draft: drafts[k],
+      })),
+    );
+    fresh.forEach((i, k) => {
+      if (stored[k]) results[i] = { eventId: notices[i].eventId, version: 1, created: true };
+      else oneByOne.push(i);
+    });
+
+    // Rows of one child keep row order: the per-child serializer queues each call in the order
+    // the workers take them.
+    oneByOne = oneByOne.sort((x, y) => x - y);
+    const slow = await mapConcurrently(oneByOne, BATCH_CONCURRENCY, (i) =>
+      this.notifyBirth(notices[i].input, receivedAt, submitter),
+    );
+    oneByOne.forEach((i, k) => (results[i] = slow[k]));
+
     const outcome: BirthBatchOutcome = { duplicates: 0, refused: [] };
     rows.forEach(({ rowNumber }, i) => {
       const result = results[i];
+      if (!result) throw new Error(`row ${rowNumber} of the batch was not stored`);
       if (result.conflictId) {
         outcome.refused.push({
           row: rowNumber,

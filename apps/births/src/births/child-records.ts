@@ -1,11 +1,17 @@
 import { CloudEvent } from '@lib/contracts';
-import { EventProducer, insertWithOutbox, OutboxRelays, pendingOutbox } from '@lib/kafka';
+import {
+  EventProducer,
+  insertWithOutbox,
+  OutboxRelays,
+  outboxMarkers,
+  pendingOutbox,
+} from '@lib/kafka';
 import { currentCorrelationId } from '@lib/logging';
 import { ensureIndexes, KeyedSerializer } from '@lib/platform';
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { Connection, Model } from 'mongoose';
-import type { Collection } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildState } from './child-state';
 import { BirthRecord, ChildRecordKind, SharingChoice } from './schemas/birth-record.schema';
@@ -117,6 +123,43 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Stores version 1 of children not known here (an import batch), in three bulk inserts: the
+   * pending markers, the versions, the event-id index entries. Answers, per item, whether it was
+   * stored; false means the child became known meanwhile (another change took its version 1) or
+   * its event is held: the caller then takes the one-by-one path (`append`), which sorts that out.
+   * A marker left by an item not stored names a document already held: the relay publishes that
+   * one if it is still pending (it is its marker anyway) and otherwise drops the marker.
+   */
+  async appendFirstVersions(items: readonly FirstVersion[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const records = items.map((item) => {
+      const record = this.toRecord(
+        item.nhsNumber,
+        item.eventId,
+        item.idempotencyKey,
+        1,
+        item.draft,
+        item.receivedAt,
+      );
+      record.outbox.prevId = null;
+      return record;
+    });
+    const at = new Date();
+    await insertManyIgnoringDuplicates(
+      outboxMarkers(this.model.collection),
+      records.map((r) => ({ _id: r._id, at })),
+    );
+    const refused = await insertManyIgnoringDuplicates(this.model.collection, records);
+    const stored = records.filter((_, i) => !refused.has(i));
+    await insertManyIgnoringDuplicates(
+      this.eventIndex,
+      stored.map((r) => ({ _id: r.eventId, recordId: r._id })),
+    );
+    for (const record of stored) this.latestVersions.set(record.nhsNumber, 1);
+    return records.map((_, i) => !refused.has(i));
+  }
+
   /** The version an event id was stored as, by the event-id index (one `_id` lookup each). */
   private async heldVersion(eventId: string): Promise<BirthRecord | null> {
     const entry = await this.eventIndex.findOne({ _id: eventId });
@@ -194,6 +237,35 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
       outbox: pendingOutbox(BIRTHS_TOPIC, nhsNumber, version, event, receivedAt),
     };
   }
+}
+
+/** Version 1 of a child not known here, for `appendFirstVersions`. */
+export interface FirstVersion {
+  nhsNumber: string;
+  eventId: string;
+  idempotencyKey: string;
+  receivedAt: Date;
+  draft: ChildVersionDraft;
+}
+
+/**
+ * One unordered insert; answers the indexes of the documents refused because their `_id` or a
+ * unique index already held them. Any other failure throws.
+ */
+async function insertManyIgnoringDuplicates<T extends Document>(
+  collection: Collection<T>,
+  docs: readonly T[],
+): Promise<Set<number>> {
+  const refused = new Set<number>();
+  if (docs.length === 0) return refused;
+  try {
+    await collection.insertMany(docs as never[], { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+    if (!writeErrors || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+    for (const e of writeErrors) refused.add(e.index);
+  }
+  return refused;
 }
 
 /** A version's `_id`: the child's NHS number and the version. */

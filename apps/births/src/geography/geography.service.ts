@@ -35,6 +35,7 @@ import {
   VersionHeader,
 } from './geography-store';
 import { POSTCODE_LOOKUP_ROWS, PostcodeRow } from './postcode-rows';
+import { ReachAreaDirectory } from './reach-area-directory';
 
 const DUPLICATE_KEY = 11000;
 const PART_BATCH = 1000;
@@ -87,6 +88,7 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
     private readonly relays: OutboxRelays,
+    private readonly directory: ReachAreaDirectory,
   ) {
     this.versions = connection.collection<VersionHeader>(COLLECTIONS.versions);
     this.lsoas = connection.collection<LsoaDoc>(COLLECTIONS.lsoas);
@@ -251,7 +253,7 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
     version: number,
   ): Promise<Omit<VersionHeader, 'outbox' | 'contentHash'> | null> {
     return this.versions.findOne<Omit<VersionHeader, 'outbox' | 'contentHash'>>(
-      { _id: { $eq: versionId(kind, version) } },
+      { _id: versionId(kind, version) },
       { projection: { outbox: 0, contentHash: 0 } },
     );
   }
@@ -280,7 +282,10 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
         { sort: { version: -1 }, projection: { version: 1 } },
       );
       const header = this.header(kind, (last?.version ?? 0) + 1, load);
-      if (await insertWithOutbox(this.versions as never, header)) return header;
+      if (await insertWithOutbox(this.versions as never, header)) {
+        this.directory.versionsChanged();
+        return header;
+      }
     }
     throw new Error(`could not take a ${kind} version number`);
   }

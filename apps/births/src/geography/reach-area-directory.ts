@@ -69,6 +69,25 @@ export interface LsoaPlacement {
   imdDecile: number | null;
 }
 
+/**
+ * How long an in-force answer is reused: a version loaded by another births process is seen
+ * this much later at most (loads in this process are seen at once).
+ */
+const IN_FORCE_CACHE_MS = 5_000;
+const MAX_CACHED = 100_000;
+
+async function cachedPart<T>(
+  cache: Map<string, T | null>,
+  id: string,
+  read: (id: string) => Promise<T | null>,
+): Promise<T | null> {
+  if (cache.has(id)) return cache.get(id) ?? null;
+  const found = await read(id);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(id, found);
+  return found;
+}
+
 type HeaderRef = Pick<VersionHeader, '_id' | 'kind' | 'version' | 'effectiveFrom' | 'partsId'>;
 
 /**
@@ -88,6 +107,11 @@ export class ReachAreaDirectory implements OnModuleInit {
   private readonly versions: Collection<VersionHeader>;
   private readonly lsoas: Collection<LsoaDoc>;
   private readonly postcodes: Collection<PostcodeDoc>;
+  /** In-force answers by kind and date, briefly: every assignment of an import batch asks. */
+  private readonly inForceCache = new Map<string, { at: number; header: HeaderRef | null }>();
+  /** Parts of published versions never change: cached by part id (bounded). */
+  private readonly postcodeParts = new Map<string, PostcodeDoc | null>();
+  private readonly lsoaParts = new Map<string, LsoaDoc | null>();
 
   constructor(@InjectConnection() connection: Connection) {
     this.manual = connection.collection<PostcodeAssignment>(ReachAreaDirectory.COLLECTION);
@@ -134,11 +158,14 @@ export class ReachAreaDirectory implements OnModuleInit {
     if (isPseudoPostcode(postcode)) return unassigned('pseudo_postcode');
 
     const postcodeVersion = await this.inForce('postcodes', date);
+    // Plain string `_id` filters throughout: the store looks up only those by index.
     const row = postcodeVersion
-      ? await this.postcodes.findOne({ _id: { $eq: partId(postcodeVersion.partsId, postcode) } })
+      ? await cachedPart(this.postcodeParts, partId(postcodeVersion.partsId, postcode), (id) =>
+          this.postcodes.findOne({ _id: id }),
+        )
       : null;
     if (!row) {
-      const manual = await this.manual.findOne({ _id: { $eq: postcode } });
+      const manual = await this.manual.findOne({ _id: postcode });
       if (manual) {
         return {
           status: 'assigned',
@@ -158,7 +185,9 @@ export class ReachAreaDirectory implements OnModuleInit {
     const known = { lsoa: row.lsoa, la: row.la, postcodeVersion: postcodeVersion!.version };
     const boundary = await this.inForce('boundaries', date);
     if (!boundary) return unassigned('no_boundary_version', known);
-    const placed = await this.lsoas.findOne({ _id: { $eq: partId(boundary.partsId, row.lsoa) } });
+    const placed = await cachedPart(this.lsoaParts, partId(boundary.partsId, row.lsoa), (id) =>
+      this.lsoas.findOne({ _id: id }),
+    );
     if (!placed?.centreId) {
       return unassigned('outside_reach_areas', {
         ...known,
@@ -190,7 +219,7 @@ export class ReachAreaDirectory implements OnModuleInit {
         ? await this.inForce('boundaries', ukToday())
         : await this.header('boundaries', boundaryVersion);
     if (!header) return null;
-    const placed = await this.lsoas.findOne({ _id: { $eq: partId(header.partsId, lsoa) } });
+    const placed = await this.lsoas.findOne({ _id: partId(header.partsId, lsoa) });
     return {
       lsoa,
       boundaryVersion: header.version,
@@ -203,6 +232,21 @@ export class ReachAreaDirectory implements OnModuleInit {
 
   /** The version of `kind` in force on `date`, or null. */
   async inForce(kind: GeographyKind, date: string): Promise<HeaderRef | null> {
+    const key = `${kind}|${date}`;
+    const cached = this.inForceCache.get(key);
+    if (cached && Date.now() - cached.at < IN_FORCE_CACHE_MS) return cached.header;
+    const header = await this.findInForce(kind, date);
+    if (this.inForceCache.size >= MAX_CACHED) this.inForceCache.clear();
+    this.inForceCache.set(key, { at: Date.now(), header });
+    return header;
+  }
+
+  /** A load in this process published a version: answer from the store again at once. */
+  versionsChanged(): void {
+    this.inForceCache.clear();
+  }
+
+  private async findInForce(kind: GeographyKind, date: string): Promise<HeaderRef | null> {
     return this.versions.findOne<HeaderRef>(
       { kind: { $eq: kind }, effectiveFrom: { $lte: date } },
       {
@@ -215,7 +259,7 @@ export class ReachAreaDirectory implements OnModuleInit {
   /** A published version's header (without its outbox part), or null. */
   async header(kind: GeographyKind, version: number): Promise<HeaderRef | null> {
     return this.versions.findOne<HeaderRef>(
-      { _id: { $eq: versionId(kind, version) } },
+      { _id: versionId(kind, version) },
       { projection: { _id: 1, kind: 1, version: 1, effectiveFrom: 1, partsId: 1 } },
     );
   }
