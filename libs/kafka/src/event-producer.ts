@@ -1,6 +1,6 @@
 import { CloudEvent, ContractRegistry } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
-import { IHeaders, Partitioners, Producer } from 'kafkajs';
+import { IHeaders, Message, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaConnection } from './kafka-connection';
 
@@ -108,6 +108,33 @@ export class EventProducer {
       'published',
     );
     return record;
+  }
+
+  /**
+   * Sends events built earlier (outbox entries) in one produce request, in the given order (one
+   * key's events keep it: same key, same partition), each validated again before it leaves.
+   * Resolves once the broker acknowledged all of them.
+   */
+  async publishEvents(
+    entries: readonly { topic: string; key: string; event: CloudEvent }[],
+  ): Promise<void> {
+    for (const { topic, event } of entries) this.assertValid(topic, event);
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    for (const { topic, key, event } of entries) {
+      const headers: IHeaders = { 'ce-type': event.type, 'ce-id': event.id };
+      if (event.correlationid) headers['correlation-id'] = event.correlationid;
+      let group = topicMessages.find((g) => g.topic === topic);
+      if (!group) topicMessages.push((group = { topic, messages: [] }));
+      group.messages.push({ key, value: JSON.stringify(event), headers });
+    }
+    const send = async (): Promise<void> => {
+      await this.connect();
+      await this.producer.sendBatch({ acks: -1, topicMessages });
+    };
+    const next = this.queue.then(send, send);
+    this.queue = next.catch(() => undefined);
+    await next;
+    this.logger.debug({ events: entries.length }, 'published');
   }
 
   /** Sends bytes as they are (dead-letter records keep the original value). */

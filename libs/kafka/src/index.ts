@@ -17,7 +17,7 @@ export { deterministicEventId } from './event-ids';
 export { EventConsumerFactory, KafkaModule, type KafkaModuleOptions } from './kafka.module';
 export {
   OUTBOX_FIELD,
-  OUTBOX_INDEXES,
+  isPendingOutbox,
   insertWithOutbox,
   outboxMarkers,
   pendingOutbox,

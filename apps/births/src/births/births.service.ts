@@ -1,4 +1,4 @@
-import { deterministicEventId } from '@lib/kafka';
+import { deterministicEventId, isPendingOutbox } from '@lib/kafka';
 import { BirthNotifiedV1, EncryptedPersonal } from '@lib/contracts';
 import { CentreScope, type Principal } from '@lib/auth';
 import { PersonalDataCipher } from '@lib/personal-data';
@@ -253,7 +253,7 @@ export class BirthsService {
       sharingObjection: current.sharingObjection,
       dateOfDeath: current.dateOfDeath,
       receivedAt: current.receivedAt,
-      published: current.outbox.status === 'published',
+      published: !(await isPendingOutbox(this.records.model.collection, current._id)),
     };
     if (current.sharingObjection) return { ...view, identity: null, identityStatus: 'withheld' };
     return { ...view, ...(await this.openIdentity(nhsNumber, birth, current.addressRecordId)) };

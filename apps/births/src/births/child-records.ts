@@ -175,7 +175,9 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async findById(id: string): Promise<BirthRecord | null> {
-    return this.model.findById(id).lean<BirthRecord>().exec();
+    // The driver's own lookup: documents come back as stored (what `lean()` gives), without
+    // mongoose's query machinery on the path every import row takes.
+    return (await this.model.collection.findOne({ _id: id } as never)) as BirthRecord | null;
   }
 
   /**

@@ -2,15 +2,14 @@ import {
   deterministicEventId,
   EventProducer,
   insertWithOutbox,
-  OUTBOX_INDEXES,
   OutboxRelays,
   pendingOutbox,
 } from '@lib/kafka';
 import type { GeographyVersionPublishedV1 } from '@lib/contracts';
 import { runImport, type RowError } from '@lib/imports';
 import { currentCorrelationId } from '@lib/logging';
-import { ensureIndexes, KeyedSerializer } from '@lib/platform';
-import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { KeyedSerializer } from '@lib/platform';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -77,7 +76,7 @@ export interface PostcodeRefusal {
  * version numbers have no gaps.
  */
 @Injectable()
-export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
+export class GeographyService implements OnApplicationBootstrap {
   // Loads of one kind run one at a time in this process; across processes the header's unique `_id` decides.
   private readonly perKind = new KeyedSerializer();
   private readonly versions: Collection<VersionHeader>;
@@ -93,10 +92,6 @@ export class GeographyService implements OnModuleInit, OnApplicationBootstrap {
     this.versions = connection.collection<VersionHeader>(COLLECTIONS.versions);
     this.lsoas = connection.collection<LsoaDoc>(COLLECTIONS.lsoas);
     this.postcodes = connection.collection<PostcodeDoc>(COLLECTIONS.postcodes);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.versions, [...OUTBOX_INDEXES]);
   }
 
   /** Publishes stored versions (their headers' outbox part) for the life of the app. */

@@ -4,7 +4,8 @@ import type { Collection, Db, Document } from 'mongodb';
 /**
  * The publication part of a stored input (the transactional-outbox pattern without
  * transactions): the API inserts the input together with the event it causes, in one
- * insert-only document; the relay later publishes `event` and is the only writer of `status`.
+ * insert-only document, after a small pending marker; the relay publishes `event` and then
+ * removes the marker. The document is never updated: "published" is "no marker left".
  */
 export interface OutboxFields {
   topic: string;
@@ -18,11 +19,7 @@ export interface OutboxFields {
    */
   prevId?: string | null;
   event: CloudEvent;
-  status: 'pending' | 'published';
   createdAt: Date;
-  publishedAt?: Date;
-  partition?: number;
-  offset?: string;
 }
 
 /** Field name under which stored documents carry their outbox part. */
@@ -36,7 +33,7 @@ export function pendingOutbox(
   now: Date,
   prevId: string | null = null,
 ): OutboxFields {
-  return { topic, key, seq, prevId, event, status: 'pending', createdAt: now };
+  return { topic, key, seq, prevId, event, createdAt: now };
 }
 
 /**
@@ -82,10 +79,10 @@ export async function insertWithOutbox(
   }
 }
 
-/** The indexes a collection with an outbox part needs (the relay's query and its order). */
-export const OUTBOX_INDEXES = [
-  {
-    name: 'outbox_pending',
-    key: { 'outbox.status': 1, 'outbox.key': 1, 'outbox.seq': 1 } as Record<string, 1 | -1>,
-  },
-];
+/** True while the document's event waits for the relay (its marker is still there). */
+export async function isPendingOutbox(
+  collection: Collection<Document>,
+  id: string,
+): Promise<boolean> {
+  return (await outboxMarkers(collection).findOne({ _id: id })) !== null;
+}

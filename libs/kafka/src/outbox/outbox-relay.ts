@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
-import { EventProducer, PublishedRecord } from '../event-producer';
+import { EventProducer } from '../event-producer';
 import { OutboxFields, OutboxMarker, outboxMarkers } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -31,7 +31,7 @@ interface OutboxDocument {
  * The relay is the only writer of `outbox.status`; polling because the store has no change streams.
  */
 export class OutboxRelay {
-  private readonly breaker: CircuitBreaker<[OutboxFields], PublishedRecord>;
+  private readonly breaker: CircuitBreaker<[OutboxFields[]], void>;
   private timer?: NodeJS.Timeout;
   /** A send the breaker gave up waiting for may still be running inside the producer. */
   private sendInFlight = false;
@@ -44,8 +44,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.breaker = new CircuitBreaker(
-      (entry: OutboxFields) =>
-        this.trackSend(this.producer.publishEvent(entry.topic, entry.key, entry.event)),
+      (entries: OutboxFields[]) => this.trackSend(this.producer.publishEvents(entries)),
       {
         timeout: options.sendTimeoutMs ?? 10_000,
         resetTimeout: options.resetTimeoutMs ?? 3_000,
@@ -101,13 +100,14 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass over every outbox collection: reads the pending markers (never the collection),
-   * loads their documents by `_id`, and publishes the oldest first, each key's in `seq` order.
-   * Stops at the first failed send so a key's later events never overtake an earlier one.
-   * `more` says pending events were left for the next pass.
+   * One pass over every outbox collection: reads the oldest pending markers (never the
+   * collection), loads their documents by `_id`, and publishes them in chunks (one produce
+   * request each), each key's in `seq` order; then removes their markers, which records them as
+   * published. Stops at the first failed send so a key's later events never overtake an earlier
+   * one. `more` says pending events were left for the next pass.
    */
   async publishPending(): Promise<{ published: number; more: boolean }> {
-    const limit = this.options.batchSize ?? 200;
+    const limit = this.options.batchSize ?? 500;
     // A timed-out send still retrying in the producer: wait for it rather than queue more
     // behind it (that backlog would only delay the drain once Kafka is back).
     if (this.sendInFlight) return { published: 0, more: false };
@@ -127,56 +127,57 @@ export class OutboxRelay {
         chosen.pop();
         more = true;
       }
-      chosen.sort((a, b) => a.at.getTime() - b.at.getTime() || a._id.localeCompare(b._id));
-      const pendingIds = new Set(chosen.map((m) => m._id));
-      const docs = await loadAll(collection, chosen, this.logger);
+      const windowIds = new Set(chosen.map((m) => m._id));
       const pending: OutboxDocument[] = [];
-      for (const { marker, doc } of docs) {
-        if (doc?.outbox.status === 'pending') pending.push(doc);
-        else if (doc || Date.now() - marker.at.getTime() > ORPHAN_MARKER_MS) {
-          // Published already, or a marker whose document never came (a crash or a re-send).
-          await markers.deleteOne({ _id: marker._id });
-        }
+      const dropped: string[] = [];
+      for (const { marker, doc } of await loadAll(collection, chosen, this.logger)) {
+        if (doc) pending.push(doc);
+        // A marker whose document never came (a crash, or an insert that lost to a re-send).
+        else if (Date.now() - marker.at.getTime() > ORPHAN_MARKER_MS) dropped.push(marker._id);
       }
+      // Every marker fits in the window: one `$in` delete (a scan of few markers) beats one
+      // round trip per marker; behind a large backlog, by `_id` one at a time.
+      const few = !more;
+      await deleteMarkers(markers, dropped, few);
       pending.sort(
         (a, b) => a.outbox.key.localeCompare(b.outbox.key) || a.outbox.seq - b.outbox.seq,
       );
-      const publishedIds = new Set<string>();
+      // A document goes out once its key's previous one has gone out, earlier or in this pass
+      // (same key, same partition: one request keeps their order).
+      const sendable: OutboxDocument[] = [];
+      const sending = new Set<string>();
       for (const doc of pending) {
-        if (this.stopped && published > 0) return { published, more: false };
         const prev = doc.outbox.prevId;
         const prevPending =
           prev &&
-          !publishedIds.has(prev) &&
-          (pendingIds.has(prev) || (await markers.findOne({ _id: prev })));
+          !sending.has(prev) &&
+          (windowIds.has(prev) || (await markers.findOne({ _id: prev })) !== null);
         if (prevPending) {
           more = true; // its key's earlier event is still pending: next pass
           continue;
         }
-        let record: PublishedRecord;
+        sendable.push(doc);
+        sending.add(doc._id);
+      }
+      for (let i = 0; i < sendable.length; i += SEND_CHUNK) {
+        if (this.stopped && published > 0) return { published, more: false };
+        const chunk = sendable.slice(i, i + SEND_CHUNK);
         try {
-          record = await this.breaker.fire(doc.outbox);
+          await this.breaker.fire(chunk.map((doc) => doc.outbox));
         } catch (error) {
           if (!this.breaker.opened)
             this.logger.warn(
-              { err: error, topic: doc.outbox.topic },
+              { err: error, topic: chunk[0].outbox.topic },
               'publish failed; stays pending',
             );
           return { published, more: false };
         }
-        await Promise.all([
-          collection.updateOne({ _id: doc._id } as Document, {
-            $set: {
-              'outbox.status': 'published',
-              'outbox.publishedAt': new Date(),
-              'outbox.partition': record.partition,
-              'outbox.offset': record.offset,
-            },
-          }),
-          markers.deleteOne({ _id: doc._id }),
-        ]);
-        publishedIds.add(doc._id);
-        published++;
+        await deleteMarkers(
+          markers,
+          chunk.map((doc) => doc._id),
+          few,
+        );
+        published += chunk.length;
       }
     }
     return { published, more };
@@ -186,6 +187,29 @@ export class OutboxRelay {
 /** A marker older than this without its document is dropped (its insert never happened). */
 const ORPHAN_MARKER_MS = 60_000;
 const LOAD_CONCURRENCY = 8;
+/** Events per produce request. */
+const SEND_CHUNK = 250;
+
+/**
+ * Removes markers: with `few` markers left, in one `$in` delete (the store scans them all for
+ * it); otherwise by `_id`, a few at a time.
+ */
+async function deleteMarkers(
+  markers: Collection<OutboxMarker>,
+  ids: readonly string[],
+  few: boolean,
+): Promise<void> {
+  if (ids.length === 0) return;
+  if (few) {
+    await markers.deleteMany({ _id: { $in: [...ids] } });
+    return;
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) await markers.deleteOne({ _id: ids[next++] });
+  };
+  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, ids.length) }, worker));
+}
 
 async function loadAll(
   collection: Collection<Document>,
