@@ -438,6 +438,25 @@ describe('births: importing a live-birth extract (POST /births/imports)', () => 
       await getImport((res.body as ImportBody).importId, other).expect(404);
     });
 
+    it('should mark an import whose process died (running, silent for 15 minutes) failed on read', async () => {
+      const res = await postCsv(oneRow()).expect(201);
+      const importId = (res.body as ImportBody).importId;
+      // As a service stopped mid-file leaves it: running, last written 16 minutes ago.
+      const imports = store().collection('birth_imports');
+      const silentSince = new Date(Date.now() - 16 * 60_000);
+      await imports.updateOne(
+        { _id: importId as never },
+        { $set: { status: 'running', finishedAt: null, updatedAt: silentSince } },
+      );
+      const got = await getImport(importId).expect(200);
+      expect(got.body).toMatchObject({ importId, status: 'failed' });
+      expect(got.body.fileError).toMatch(
+        /^the import stopped after 1 rows \(no progress since .*: the service restarted\)/,
+      );
+      const stored = await imports.findOne({ _id: importId as never });
+      expect(stored).toMatchObject({ status: 'failed', fileError: got.body.fileError });
+    });
+
     it('should fail an empty file and a file without a header, saying why', async () => {
       const empty = await postCsv('', feed, '?fileName=empty.csv').expect(201);
       expect(empty.body).toMatchObject({

@@ -19,6 +19,9 @@ import {
 import { liveBirthExtractSpec } from './live-birth-extract';
 import type { UploadSource } from './upload-source';
 
+/** A running import is written after every batch (seconds apart); this long silent, it died. */
+const STALLED_AFTER_MS = 15 * 60 * 1000;
+
 /** Limits of an extract import; a provider, so that a test can lower them. */
 @Injectable()
 export class BirthImportLimits {
@@ -175,10 +178,27 @@ export class BirthImportsService {
     return done;
   }
 
-  /** The import, if the caller may see it (admin: any; a feed: those of its organisation). */
+  /**
+   * The import, if the caller may see it (admin: any; a feed: those of its organisation). A
+   * running import not updated for `STALLED_AFTER_MS` lost its process (it writes its counts after
+   * every batch): it is marked failed here, so nobody waits on it for ever.
+   */
   async find(importId: string, principal: Principal): Promise<BirthImportDoc | null> {
     const doc = await this.imports.findOne({ _id: importId });
-    return doc && mayRead(principal, doc) ? doc : null;
+    if (!doc || !mayRead(principal, doc)) return null;
+    if (doc.status !== 'running' || Date.now() - doc.updatedAt.getTime() < STALLED_AFTER_MS) {
+      return doc;
+    }
+    const stalled: Partial<BirthImportDoc> = {
+      status: 'failed',
+      finishedAt: new Date(),
+      fileError:
+        `the import stopped after ${doc.counts.rowsRead} rows (no progress since ` +
+        `${doc.updatedAt.toISOString()}: the service restarted); the rows counted are imported, ` +
+        'send the file again to import the rest (rows already held count as duplicates)',
+    };
+    await this.imports.updateOne({ _id: importId, status: 'running' }, { $set: stalled });
+    return { ...doc, ...stalled };
   }
 
   /** The import's row errors in row order, read from the store a chunk at a time. */
