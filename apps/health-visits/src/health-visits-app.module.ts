@@ -1,9 +1,12 @@
 import { ServiceCoreModule } from '@lib/platform';
 import { Module } from '@nestjs/common';
+import { ContactsModule } from './contacts/contacts.module';
 import { HealthVisitsConfig } from './health-visits.config';
 
-// Feature modules arrive with their own issue; until then the service stands up with health and docs.
 @Module({
-  imports: [ServiceCoreModule.forService({ service: 'health-visits', config: HealthVisitsConfig })],
+  imports: [
+    ServiceCoreModule.forService({ service: 'health-visits', config: HealthVisitsConfig }),
+    ContactsModule,
+  ],
 })
 export class HealthVisitsAppModule {}

@@ -1,5 +1,6 @@
+import { problemsException } from './validation';
 import { nhsNumberProblem } from '@lib/nhs-number';
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { Injectable, PipeTransform } from '@nestjs/common';
 
 /** A route parameter that must be an NHS number: 400 naming the parameter and the reason. */
 @Injectable()
@@ -7,12 +8,7 @@ export class NhsNumberPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
     const problem = nhsNumberProblem(value);
     if (problem) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'request validation failed',
-        problems: [{ field: 'nhsNumber', reason: `nhsNumber ${problem}` }],
-      });
+      throw problemsException([{ field: 'nhsNumber', reason: `nhsNumber ${problem}` }]);
     }
     return value as string;
   }

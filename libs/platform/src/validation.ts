@@ -28,12 +28,16 @@ export function strictValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'request validation failed',
-        problems: fieldProblems(errors),
-      }),
+    exceptionFactory: (errors) => problemsException(fieldProblems(errors)),
+  });
+}
+
+/** The 400 every input check answers with: each problem with its field and reason. */
+export function problemsException(problems: readonly FieldProblem[]): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'request validation failed',
+    problems,
   });
 }

@@ -28,7 +28,7 @@ import type { Response } from 'express';
 import { BirthsService, BirthView, submitterOf } from './births.service';
 import type { BirthInput } from './birth-input';
 import { BirthStateDto, birthStateProblems } from './dto/birth-state.dto';
-import { ukToday } from '../uk-dates';
+import { ukToday, problemsException } from '@lib/platform';
 import { NotifyBirthDto } from './dto/notify-birth.dto';
 import { NhsNumberPipe } from '@lib/platform';
 import {
@@ -161,12 +161,7 @@ function requireIdempotencyKey(value: string | undefined): string {
 function toBirthInput(nhsNumber: string, state: BirthStateDto): BirthInput {
   const problems = birthStateProblems(state, ukToday());
   if (problems.length > 0) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'request validation failed',
-      problems,
-    });
+    throw problemsException(problems);
   }
   const defined = Object.entries(state).filter(([, v]) => v !== undefined);
   return { ...(Object.fromEntries(defined) as Omit<BirthInput, 'nhsNumber'>), nhsNumber };

@@ -1,7 +1,7 @@
 import { CurrentPrincipal, type Principal, Roles } from '@lib/auth';
 import type { ChildEventChannel } from '@lib/contracts';
-import { NhsNumberPipe } from '@lib/platform';
-import { BadRequestException, Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { NhsNumberPipe, problemsException } from '@lib/platform';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ukToday } from '../uk-dates';
+import { ukToday } from '@lib/platform';
 import { submitterOf } from './births.service';
 import { ChildEventResult, ChildEventsService } from './child-events.service';
 import { RecordDeathDto, RecordMoveDto, SharingChoiceDto } from './dto/child-events.dto';
@@ -172,10 +172,5 @@ function notInFuture(field: string, date: string | undefined): { field: string; 
 
 function refuseIfAny(problems: { field: string; reason: string }[]): void {
   if (problems.length === 0) return;
-  throw new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: 'request validation failed',
-    problems,
-  });
+  throw problemsException(problems);
 }

@@ -1,3 +1,4 @@
+import { problemsException } from '@lib/platform';
 import type {
   BirthRetractedV1,
   ChildEventChannel,
@@ -281,12 +282,7 @@ function retracted(): ChildChangeConflict {
 }
 
 function invalid(field: string, reason: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: 'request validation failed',
-    problems: [{ field, reason }],
-  });
+  return problemsException([{ field, reason }]);
 }
 
 function digest(value: object): string {

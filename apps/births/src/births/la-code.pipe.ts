@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { problemsException } from '@lib/platform';
+import { Injectable, PipeTransform } from '@nestjs/common';
 import { LA_CODE } from '../geography/geography-codes';
 
 /** An ONS local authority code such as E06000999 (route parameter). */
@@ -6,11 +7,6 @@ import { LA_CODE } from '../geography/geography-codes';
 export class LaCodePipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (LA_CODE.test(value)) return value;
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'request validation failed',
-      problems: [{ field: 'la', reason: 'must be an ONS LA code such as E06000999' }],
-    });
+    throw problemsException([{ field: 'la', reason: 'must be an ONS LA code such as E06000999' }]);
   }
 }

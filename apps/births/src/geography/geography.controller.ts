@@ -28,7 +28,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ukToday } from '../uk-dates';
+import { ukToday } from '@lib/platform';
 import { GeographyService, MAX_LISTED_ROW_ERRORS, PublishedVersion } from './geography.service';
 import { ReachAreaDirectory } from './reach-area-directory';
 

@@ -3,7 +3,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { ukToday } from '../uk-dates';
+import { ukToday } from '@lib/platform';
 import { isPseudoPostcode, normalisePostcode } from './geography-codes';
 import {
   COLLECTIONS,

@@ -1,3 +1,4 @@
+import { problemsException } from '@lib/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@lib/auth';
 import { rowErrorsCsvStream } from '@lib/imports';
 import {
@@ -48,12 +49,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 const FILE_NAME_MAX = 255;
 
 function invalid(field: string, reason: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: 'request validation failed',
-    problems: [{ field, reason }],
-  });
+  return problemsException([{ field, reason }]);
 }
 
 /** An import id route parameter: a UUID, or 400 naming the parameter. */

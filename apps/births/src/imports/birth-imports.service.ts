@@ -8,7 +8,7 @@ import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BirthsService, submitterOf } from '../births/births.service';
-import { ukToday } from '../uk-dates';
+import { ukToday } from '@lib/platform';
 import {
   BIRTH_IMPORT_COLLECTIONS,
   ERRORS_PER_CHUNK,

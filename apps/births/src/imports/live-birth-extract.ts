@@ -1,4 +1,4 @@
-import { isRealDate } from '../uk-dates';
+import { isRealDate } from '@lib/platform';
 import type { RowProblem, RowResult, RowSpec } from '@lib/imports';
 import { nhsNumberProblem } from '@lib/nhs-number';
 import type {

@@ -7,7 +7,7 @@ import {
   liveBirthExtractSpec,
   mapLiveBirthRow,
 } from './live-birth-extract';
-import { ukToday } from '../uk-dates';
+import { ukToday } from '@lib/platform';
 
 const TODAY = '2025-06-15';
 const [BABY, MOTHER] = new NhsNumberGenerator('test', 11).take(2);

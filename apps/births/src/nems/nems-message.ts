@@ -17,7 +17,7 @@ import {
   sexOf,
   weightGramsOf,
 } from './nems-patient';
-import { ukLocal, ukToday } from '../uk-dates';
+import { ukLocal, ukToday } from '@lib/platform';
 
 export type { OperationOutcome } from './operation-outcome';
 

@@ -5,7 +5,7 @@ import { all, extension, first, valueAt } from './fhir-element';
 import type { FhirElement } from './fhir-element';
 import type { Entry } from './nems-message';
 import { NemsRejection } from './operation-outcome';
-import { ukLocal } from '../uk-dates';
+import { ukLocal } from '@lib/platform';
 
 /** Reading a CareConnect-Patient-1 (and its Observations) into the domain's terms. */
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';

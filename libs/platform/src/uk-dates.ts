@@ -12,7 +12,7 @@ const ukParts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-interface UkLocal {
+export interface UkLocal {
   date: string;
   time?: string;
 }
