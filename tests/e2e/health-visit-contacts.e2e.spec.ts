@@ -4,13 +4,17 @@ import request from 'supertest';
 import { BirthsAppModule } from '../../apps/births/src/births-app.module';
 import { HealthVisitsAppModule } from '../../apps/health-visits/src/health-visits-app.module';
 import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.module';
+import { ServiceConfig } from '@lib/config';
+import { Kafka } from 'kafkajs';
 import { tokenFor } from '../support/given';
 import { readIndependently } from '../support/kafka-reader';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
 
 const TOPIC = 'health-visits.contact.v1';
+const INBOUND = 'health-visits.inbound.v1';
+const brokers = (): string[] => (process.env.KAFKA_BROKERS ?? '').split(',');
 
 interface ContactEvent {
   id: string;
@@ -61,16 +65,24 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
     };
   }
 
+  /** Every message on the topic now (read from the beginning to each partition's end). */
+  async function readToEnd(topic: string): Promise<{ value: Buffer | null }[]> {
+    const admin = new Kafka({ clientId: 'topic-ends', brokers: brokers(), logLevel: 0 }).admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const total = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    return readIndependently(topic, (all) => all.length >= total, 60_000);
+  }
+
+  /** The contact's events, once `count` have arrived and a moment more (to see any extra one). */
   async function eventsOf(contactId: string, count: number): Promise<ContactEvent[]> {
     const parse = (seen: { value: Buffer | null }[]): ContactEvent[] =>
       seen
         .map((m) => JSON.parse(m.value!.toString()) as ContactEvent)
         .filter((e) => e.data.facts.contactId === contactId);
-    const seen = await readIndependently(TOPIC, (all) => parse(all).length >= count);
-    // A moment more, so an extra (wrong) event would be seen too.
+    await readIndependently(TOPIC, (all) => parse(all).length >= count);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const again = await readIndependently(TOPIC, (all) => all.length >= seen.length);
-    return parse(again);
+    return parse(await readToEnd(TOPIC));
   }
 
   it('should record a contact once, however often it is sent, and publish one ContactRecorded', async () => {
@@ -183,6 +195,142 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
     expect(res.body.message).toMatch(/writes only its own organisation's contacts/);
     const other = await tokenFor('centre-staff', { centres: ['C-NORTH'] });
     await post('/contacts', aContact(), other).expect(403);
+  });
+
+  /** A contact as an HV system publishes it on the inbound topic (a ContactSubmitted event). */
+  function submitted(contact: Record<string, unknown>, sourceorg = 'RYX'): string {
+    const key =
+      contact.contactType === 'antenatal'
+        ? `mother:${String(contact.nhsNumber)}`
+        : String(contact.nhsNumber);
+    return JSON.stringify({
+      specversion: '1.0',
+      id: randomUUID(),
+      type: 'ContactSubmitted',
+      source: 'urn:hv-records-east:RYX',
+      subject: key,
+      time: `${String(contact.contactDate)}T00:00:00Z`,
+      dataschema: 'urn:early-years:contracts:health-visits:ContactSubmitted:v1',
+      datacontenttype: 'application/json',
+      sourceorg,
+      data: contact,
+    });
+  }
+
+  async function publishInbound(messages: { key: string; value: string }[]): Promise<void> {
+    const kafka = new Kafka({ clientId: 'hv-record-system', brokers: brokers(), logLevel: 0 });
+    const producer = kafka.producer({ retry: { retries: 10, initialRetryTime: 300 } });
+    await producer.connect();
+    try {
+      for (let i = 0; i < messages.length; i += 250) {
+        await producer.send({ topic: INBOUND, acks: -1, messages: messages.slice(i, i + 250) });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  it('should take the same contact from the API twice and the inbound topic once as one ContactRecorded', async () => {
+    const contact = aContact();
+    const first = await post('/contacts', contact).expect(201);
+    await post('/contacts', contact).expect(200);
+    await publishInbound([{ key: String(contact.nhsNumber), value: submitted(contact) }]);
+    // The inbound copy is applied (unchanged); an amendment sent afterwards on the topic too.
+    await publishInbound([
+      {
+        key: String(contact.nhsNumber),
+        value: submitted({ ...contact, maternalSmoking: 'smoker' }),
+      },
+    ]);
+    const events = await eventsOf(first.body.contactId as string, 2);
+    expect(events.map((e) => [e.type, e.subjectversion])).toEqual([
+      ['ContactRecorded', 1],
+      ['ContactAmended', 2],
+    ]);
+    expect(events[1].data.facts).toMatchObject({ channel: 'hv-topic', maternalSmoking: 'smoker' });
+  });
+
+  it('should turn 1,000 inbound messages with 50 bad ones into 950 events and 50 dead letters with reasons, and catch up', async () => {
+    const batch = `B-${randomUUID().slice(0, 8)}`;
+    const messages: { key: string; value: string }[] = [];
+    const badReasons: RegExp[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const contact = aContact({ sourceContactId: `${batch}-${i}` });
+      const key = String(contact.nhsNumber);
+      if (i % 20 !== 7) {
+        messages.push({ key, value: submitted(contact) });
+        continue;
+      }
+      // 50 bad ones, five kinds.
+      const kind = Math.floor(i / 20) % 5;
+      if (kind === 0) {
+        messages.push({ key, value: `{"not": "a cloud event", "batch": "${batch}"` });
+        badReasons.push(/^contract violation: value: is not valid JSON/);
+      } else if (kind === 1) {
+        messages.push({ key, value: submitted({ ...contact, contactType: 'home_visit' }) });
+        badReasons.push(/^contract violation: .*contactType/);
+      } else if (kind === 2) {
+        messages.push({ key, value: submitted({ ...contact, contactDate: '2999-03-01' }) });
+        badReasons.push(/^rejected: contactDate: contactDate .* is in the future/);
+      } else if (kind === 3) {
+        const twelveMonth = { ...contact, contactType: 'review_12_month' };
+        messages.push({ key, value: submitted(twelveMonth) });
+        badReasons.push(/^rejected: feedingStatus: a review_12_month has no feeding status/);
+      } else {
+        messages.push({ key, value: submitted(contact, 'RZZ') });
+        badReasons.push(/^rejected: organisationCode: an HV system publishes only its own/);
+      }
+    }
+    expect(badReasons).toHaveLength(50);
+    await publishInbound(messages);
+
+    const ours = (value: Buffer | null): boolean => value?.toString().includes(batch) === true;
+    const canonical = await readIndependently(
+      TOPIC,
+      (all) => all.filter((m) => ours(m.value)).length >= 950,
+      90_000,
+    );
+    const recorded = canonical
+      .filter((m) => ours(m.value))
+      .map((m) => JSON.parse(m.value!.toString()) as ContactEvent);
+    expect(recorded).toHaveLength(950);
+    expect(new Set(recorded.map((e) => e.data.facts.sourceContactId)).size).toBe(950);
+    expect(
+      recorded.every((e) => e.type === 'ContactRecorded' && e.data.facts.channel === 'hv-topic'),
+    ).toBe(true);
+
+    const dead = await readIndependently(
+      `${INBOUND}.dlt`,
+      (all) => all.filter((m) => ours(m.value)).length >= 50,
+      60_000,
+    );
+    const reasons = dead
+      .filter((m) => ours(m.value))
+      .map((m) => m.headers?.['dlt-error']?.toString() ?? '');
+    expect(reasons).toHaveLength(50);
+    // Ten of each kind, each with its reason.
+    for (const pattern of new Set(badReasons.map(String))) {
+      const kind = badReasons.find((r) => String(r) === pattern)!;
+      expect(reasons.filter((r) => kind.test(r))).toHaveLength(10);
+    }
+
+    // The consumer's lag is back to zero: its committed offsets reach the end of every partition.
+    const groupId = `${hv.app.get(ServiceConfig).KAFKA_GROUP_PREFIX}health-visits.inbound`;
+    const admin = new Kafka({ clientId: 'lag-check', brokers: brokers(), logLevel: 0 }).admin();
+    await admin.connect();
+    try {
+      await eventually(async () => {
+        const ends = await admin.fetchTopicOffsets(INBOUND);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [INBOUND] });
+        const lag = ends.reduce((sum, end) => {
+          const at = committed.partitions.find((p) => p.partition === end.partition)?.offset;
+          return sum + Number(end.high) - Math.max(0, Number(at ?? 0));
+        }, 0);
+        return lag === 0 ? true : undefined;
+      }, 60_000);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   describe('reading', () => {

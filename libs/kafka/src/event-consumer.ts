@@ -15,6 +15,14 @@ export interface ConsumedEvent {
   key: string | null;
 }
 
+/**
+ * Thrown by a handler for an event that can never be applied (it breaks a rule of the domain, not
+ * of its schema): dead-lettered at once with this reason, without retries.
+ */
+export class RejectedEvent extends Error {
+  override readonly name = 'RejectedEvent';
+}
+
 /** Applies one event. Must be idempotent (events can arrive twice) and durable when it resolves. */
 export type EventHandler = (consumed: ConsumedEvent) => Promise<void>;
 
@@ -170,6 +178,10 @@ export class EventConsumer {
         await runWithCorrelationId(event.correlationid, () => this.options.handler(consumed));
         return true;
       } catch (error) {
+        if (error instanceof RejectedEvent) {
+          await this.deadLetter(topic, partition, message, `rejected: ${error.message}`);
+          return false;
+        }
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         // Shutting down, or the store is unreachable: leave the offset unresolved so the event is
         // handled again later, rather than dead-lettering a good event for an outage.

@@ -8,6 +8,7 @@ export {
 } from './event-producer';
 export {
   EventConsumer,
+  RejectedEvent,
   isTransient,
   type ConsumedEvent,
   type EventConsumerOptions,

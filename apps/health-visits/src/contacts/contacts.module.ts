@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { InboundContactsConsumer } from './inbound-contacts.consumer';
 
 @Module({
   controllers: [ContactsController],
-  providers: [ContactsService],
+  providers: [ContactsService, InboundContactsConsumer],
   exports: [ContactsService],
 })
 export class ContactsModule {}
