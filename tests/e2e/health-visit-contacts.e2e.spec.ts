@@ -2,6 +2,7 @@ import { NhsNumberGenerator } from '@lib/nhs-number';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { BirthsAppModule } from '../../apps/births/src/births-app.module';
+import { KnownBirths } from '../../apps/health-visits/src/contacts/known-births';
 import { HealthVisitsAppModule } from '../../apps/health-visits/src/health-visits-app.module';
 import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.module';
 import { ServiceConfig } from '@lib/config';
@@ -333,7 +334,7 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
     }
   });
 
-  describe('reading', () => {
+  describe('with births and reporting running', () => {
     let births: TestApp;
     let reporting: TestApp;
 
@@ -345,6 +346,48 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
     afterAll(async () => {
       await births?.close();
       await reporting?.close();
+    });
+
+    it("should refuse a review impossible at the child's age once the birth is known", async () => {
+      const nhsNumber = nhsNumbers.next();
+      const feed = await tokenFor('births-feed', { org: 'RX1' });
+      await request(births.app.getHttpServer())
+        .post('/births')
+        .auth(feed, { type: 'bearer' })
+        .send({ nhsNumber, birthDate: '2026-02-10', postcode: 'QN1 1AA' })
+        .expect(201);
+      // A 2-2½ year review of a child not yet 3 months old: refused once births' event arrived.
+      const tooYoung = aContact({
+        nhsNumber,
+        contactType: 'review_2_2_5_year',
+        feedingStatus: undefined,
+        contactDate: '2026-05-01',
+      });
+      const known = hv.app.get(KnownBirths);
+      await eventually(() => known.birthDateOf(nhsNumber), 60_000);
+      const refused = await post('/contacts', tooYoung).expect(400);
+      expect(refused.body.problems).toEqual([
+        {
+          field: 'contactType',
+          reason:
+            'a review_2_2_5_year is not possible for a child 2 months old on 2026-05-01 ' +
+            '(possible from 17 months to 4.0 years)',
+        },
+      ]);
+      // A 12-month review is as impossible; the 6-8 week review is accepted.
+      await post(
+        '/contacts',
+        aContact({
+          nhsNumber,
+          contactType: 'review_12_month',
+          feedingStatus: undefined,
+          contactDate: '2026-05-01',
+        }),
+      ).expect(400);
+      await post(
+        '/contacts',
+        aContact({ nhsNumber, contactType: 'review_6_8_week', contactDate: '2026-04-01' }),
+      ).expect(201);
     });
 
     it("should answer 403 to an hv-system token reading any child's data", async () => {

@@ -26,6 +26,7 @@ import {
   type ContactInput,
   type ContactKey,
 } from './contact';
+import { KnownBirths } from './known-births';
 
 export const CONTACTS_TOPIC = 'health-visits.contact.v1';
 const MAX_VERSION_ATTEMPTS = 100;
@@ -88,6 +89,7 @@ export class ContactsService implements OnApplicationBootstrap {
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
     private readonly relays: OutboxRelays,
+    private readonly knownBirths: KnownBirths,
   ) {
     this.versions = connection.collection<ContactVersion>('contact_versions');
   }
@@ -105,7 +107,11 @@ export class ContactsService implements OnApplicationBootstrap {
     channel: ContactChannel,
     receivedAt: Date,
   ): Promise<ContactResult> {
-    const problems = contactRuleProblems(input, { today: ukToday(receivedAt) });
+    const birthDate =
+      input.contactType === 'antenatal'
+        ? undefined
+        : await this.knownBirths.birthDateOf(input.nhsNumber);
+    const problems = contactRuleProblems(input, { today: ukToday(receivedAt), birthDate });
     if (problems.length > 0) throw new ContactRefused(problems);
     const contactId = contactIdOf(input);
     const facts = toFacts(contactId, input, channel);
