@@ -390,6 +390,89 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
       ).expect(201);
     });
 
+    async function notifyBirth(
+      nhsNumber: string,
+      birthDate: string,
+      mother: string,
+    ): Promise<void> {
+      const feed = await tokenFor('births-feed', { org: 'RX1' });
+      await request(births.app.getHttpServer())
+        .post('/births')
+        .auth(feed, { type: 'bearer' })
+        .send({ nhsNumber, birthDate, postcode: 'QN1 1AA', motherNhsNumber: mother })
+        .expect(201);
+    }
+
+    const antenatal = (mother: string, contactDate: string) =>
+      aContact({
+        contactType: 'antenatal',
+        nhsNumber: mother,
+        feedingStatus: undefined,
+        contactDate,
+      });
+
+    async function linksFor(baby: string, count: number): Promise<ContactEvent[]> {
+      const parse = (all: { value: Buffer | null }[]) =>
+        all
+          .map((m) => JSON.parse(m.value!.toString()) as ContactEvent)
+          .filter((e) => e.type === 'AntenatalContactLinked' && e.subject === baby);
+      await readIndependently(TOPIC, (all) => parse(all).length >= count, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return parse(await readToEnd(TOPIC));
+    }
+
+    it('should link an antenatal contact to the baby when the birth naming the mother comes later', async () => {
+      const mother = nhsNumbers.next();
+      const baby = nhsNumbers.next();
+      const contact = await post('/contacts', antenatal(mother, '2026-01-20')).expect(201);
+      await notifyBirth(baby, '2026-03-01', mother);
+      const links = await linksFor(baby, 1);
+      expect(links).toHaveLength(1);
+      expect(links[0].data.facts).toEqual({
+        nhsNumber: baby,
+        contactId: contact.body.contactId,
+        sourceSystem: 'hv-records-east',
+        organisationCode: 'RYX',
+        sourceContactId: expect.any(String),
+        contactDate: '2026-01-20',
+        birthDate: '2026-03-01',
+      });
+    });
+
+    it('should link both twins when the contact comes after their birth', async () => {
+      const mother = nhsNumbers.next();
+      const [twinA, twinB] = [nhsNumbers.next(), nhsNumbers.next()];
+      await notifyBirth(twinA, '2026-02-01', mother);
+      await notifyBirth(twinB, '2026-02-01', mother);
+      const known = hv.app.get(KnownBirths);
+      await eventually(async () =>
+        (await known.birthDateOf(twinA)) && (await known.birthDateOf(twinB)) ? true : undefined,
+      );
+      const contact = await post('/contacts', antenatal(mother, '2025-11-10')).expect(201);
+      for (const twin of [twinA, twinB]) {
+        const links = await linksFor(twin, 1);
+        expect(links.map((e) => e.data.facts.contactId)).toEqual([contact.body.contactId]);
+      }
+    });
+
+    it('should not link a later pregnancy contact to an earlier child', async () => {
+      const mother = nhsNumbers.next();
+      const [older, younger] = [nhsNumbers.next(), nhsNumbers.next()];
+      await notifyBirth(older, '2025-06-01', mother);
+      await eventually(() => hv.app.get(KnownBirths).birthDateOf(older));
+      const contact = await post('/contacts', antenatal(mother, '2026-01-10')).expect(201);
+      await notifyBirth(younger, '2026-03-01', mother);
+      const links = await linksFor(younger, 1);
+      expect(links.map((e) => e.data.facts.contactId)).toEqual([contact.body.contactId]);
+      // By now the older child would have been linked too, had it been: it was not.
+      const all = (await readToEnd(TOPIC)).map(
+        (m) => JSON.parse(m.value!.toString()) as ContactEvent,
+      );
+      expect(all.filter((e) => e.type === 'AntenatalContactLinked' && e.subject === older)).toEqual(
+        [],
+      );
+    });
+
     it("should answer 403 to an hv-system token reading any child's data", async () => {
       const nhsNumber = nhsNumbers.next();
       const births403 = await request(births.app.getHttpServer())

@@ -3,10 +3,11 @@ import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
 import { InboundContactsConsumer } from './inbound-contacts.consumer';
 import { KnownBirths } from './known-births';
+import { AntenatalLinks } from './antenatal-links';
 
 @Module({
   controllers: [ContactsController],
-  providers: [ContactsService, InboundContactsConsumer, KnownBirths],
+  providers: [ContactsService, InboundContactsConsumer, KnownBirths, AntenatalLinks],
   exports: [ContactsService],
 })
 export class ContactsModule {}

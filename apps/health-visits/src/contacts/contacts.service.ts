@@ -26,9 +26,10 @@ import {
   type ContactInput,
   type ContactKey,
 } from './contact';
+import { AntenatalLinks } from './antenatal-links';
 import { KnownBirths } from './known-births';
+import { CONTACTS_TOPIC } from './topics';
 
-export const CONTACTS_TOPIC = 'health-visits.contact.v1';
 const MAX_VERSION_ATTEMPTS = 100;
 const MAX_REMEMBERED_CONTACTS = 200_000;
 
@@ -90,6 +91,7 @@ export class ContactsService implements OnApplicationBootstrap {
     private readonly producer: EventProducer,
     private readonly relays: OutboxRelays,
     private readonly knownBirths: KnownBirths,
+    private readonly antenatal: AntenatalLinks,
   ) {
     this.versions = connection.collection<ContactVersion>('contact_versions');
   }
@@ -116,7 +118,7 @@ export class ContactsService implements OnApplicationBootstrap {
     const contactId = contactIdOf(input);
     const facts = toFacts(contactId, input, channel);
     const hash = contentHash(facts);
-    return this.changeContact(contactId, receivedAt, (latest) => {
+    const result = await this.changeContact(contactId, receivedAt, (latest) => {
       if (latest?.kind === 'cancelled') {
         throw new ConflictException({
           statusCode: 409,
@@ -132,6 +134,16 @@ export class ContactsService implements OnApplicationBootstrap {
         contentHash: hash,
       };
     });
+    // Also when unchanged: a link the last attempt could not make (a crash) is made now.
+    if (facts.motherNhsNumber) {
+      const { sourceSystem, organisationCode, sourceContactId, contactDate } = facts;
+      await this.antenatal.antenatalRecorded(
+        facts.motherNhsNumber,
+        { contactId, sourceSystem, organisationCode, sourceContactId, contactDate },
+        receivedAt,
+      );
+    }
+    return result;
   }
 
   /** Cancels a contact (404 when it was never recorded; a second cancellation changes nothing). */

@@ -1,9 +1,11 @@
 import type { BirthNotifiedV1, BirthRetractedV1 } from '@lib/contracts';
 import { EventConsumer, EventConsumerFactory, type ConsumedEvent } from '@lib/kafka';
+import { PersonalDataReader } from '@lib/personal-data';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { AntenatalLinks } from './antenatal-links';
 
 /** What health-visits knows of a child's birth (collection `known_births`, `_id` = NHS number). */
 interface KnownBirth {
@@ -16,15 +18,20 @@ interface KnownBirth {
 
 /**
  * The children's birth dates, fed by births.child.v1 (notified, corrected, retracted), so the
- * contact rules can refuse a review impossible at the child's age. Only the birth date is kept:
- * health-visits needs nothing else of the birth for that rule.
+ * contact rules can refuse a review impossible at the child's age, and each birth's mother, so
+ * her antenatal contacts are linked to the baby. Nothing else of the birth is kept.
  */
 @Injectable()
 export class KnownBirths implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly births: Collection<KnownBirth>;
   private readonly consumer: EventConsumer;
 
-  constructor(factory: EventConsumerFactory, @InjectConnection() connection: Connection) {
+  constructor(
+    factory: EventConsumerFactory,
+    @InjectConnection() connection: Connection,
+    private readonly reader: PersonalDataReader,
+    private readonly antenatal: AntenatalLinks,
+  ) {
     this.births = connection.collection<KnownBirth>('known_births');
     this.consumer = factory.create({
       groupId: 'health-visits.births',
@@ -52,13 +59,27 @@ export class KnownBirths implements OnApplicationBootstrap, BeforeApplicationShu
     switch (event.type) {
       case 'BirthNotified':
       case 'BirthCorrected': {
-        const { facts } = event.data as BirthNotifiedV1;
+        const data = event.data as BirthNotifiedV1;
+        const { facts } = data;
         await this.keep({
           _id: facts.nhsNumber,
           birthDate: facts.birthDate,
           version,
           retracted: false,
         });
+        // The mother's NHS number travels sealed: opened only to link her antenatal contacts,
+        // and kept only as the key of what is linked to her.
+        const opened = await this.reader.openPersonal<unknown, { motherNhsNumber?: string }>(data, {
+          subjectId: facts.nhsNumber,
+        });
+        const mother = opened.personal?.motherNhsNumber;
+        if (mother) {
+          await this.antenatal.babyBorn(
+            mother,
+            { nhsNumber: facts.nhsNumber, birthDate: facts.birthDate },
+            new Date(),
+          );
+        }
         return;
       }
       case 'BirthRetracted': {
