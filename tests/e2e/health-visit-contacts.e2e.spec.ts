@@ -191,6 +191,54 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
     });
   });
 
+  it("should publish sharing choices at contacts as births' sharing-status events, weighed by effective date", async () => {
+    const child = nhsNumbers.next();
+    const objects = aContact({
+      nhsNumber: child,
+      contactDate: '2026-04-01',
+      sharingStatus: 'objects',
+    });
+    await post('/contacts', objects).expect(201);
+    const withdraws = aContact({
+      nhsNumber: child,
+      contactType: 'review_6_8_week',
+      contactDate: '2026-05-01',
+      sharingStatus: 'withdraws_objection',
+    });
+    await post('/contacts', withdraws).expect(201);
+    // Stated later, but effective before the withdrawal: the withdrawal still wins.
+    const late = aContact({
+      nhsNumber: child,
+      contactType: 'other',
+      feedingStatus: undefined,
+      contactDate: '2026-04-15',
+      sharingStatus: 'objects',
+    });
+    await post('/contacts', late).expect(201);
+    await post('/contacts', objects).expect(200); // the same contact again: no second event
+
+    const parse = (all: { value: Buffer | null }[]) =>
+      all
+        .map((m) => JSON.parse(m.value!.toString()) as ContactEvent)
+        .filter((e) => e.type.startsWith('SharingObjection') && e.subject === child);
+    await readIndependently(TOPIC, (all) => parse(all).length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const events = parse(await readToEnd(TOPIC));
+    expect(
+      events.map((e) => [e.type, e.data.facts.effectiveDate, e.data.facts.objectionInForce]),
+    ).toEqual([
+      ['SharingObjectionRecorded', '2026-04-01', true],
+      ['SharingObjectionWithdrawn', '2026-05-01', false],
+      ['SharingObjectionRecorded', '2026-04-15', false],
+    ]);
+    expect(events[0].data.facts).toEqual({
+      nhsNumber: child,
+      effectiveDate: '2026-04-01',
+      source: { channel: 'hv-api', organisationCode: 'RYX' },
+      objectionInForce: true,
+    });
+  });
+
   it("should not let an hv-system write another organisation's contacts", async () => {
     const res = await post('/contacts', aContact({ organisationCode: 'RZZ' })).expect(403);
     expect(res.body.message).toMatch(/writes only its own organisation's contacts/);

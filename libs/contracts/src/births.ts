@@ -118,3 +118,28 @@ export interface SharingObjectionRecordedV1 {
 export interface SharingObjectionWithdrawnV1 {
   facts: SharingObjectionFactsV1;
 }
+
+/** A parent's sharing choice as the rule weighs it; `order` ranks statements of one date. */
+export interface WeighedSharingChoice {
+  objects: boolean;
+  effectiveDate: string;
+  order: number;
+}
+
+/**
+ * The sharing-status rule both services apply: of all a child's choices, the one with the latest
+ * effective date wins; on the same date, the later statement (higher `order`). No choice: none.
+ */
+export function objectionInForceOf(choices: readonly WeighedSharingChoice[]): boolean {
+  let winner: WeighedSharingChoice | undefined;
+  for (const c of choices) {
+    if (
+      !winner ||
+      c.effectiveDate > winner.effectiveDate ||
+      (c.effectiveDate === winner.effectiveDate && c.order > winner.order)
+    ) {
+      winner = c;
+    }
+  }
+  return winner?.objects ?? false;
+}

@@ -17,7 +17,9 @@ export type {
   SharingObjectionFactsV1,
   SharingObjectionRecordedV1,
   SharingObjectionWithdrawnV1,
+  WeighedSharingChoice,
 } from './births';
+export { objectionInForceOf } from './births';
 export {
   ERASURE_REASONS,
   type ErasureReason,

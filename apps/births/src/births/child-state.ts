@@ -1,3 +1,4 @@
+import { objectionInForceOf } from '@lib/contracts';
 import type { BirthRecord, SharingChoice } from './schemas/birth-record.schema';
 
 /** What holds for a child after a version: carried on every version (see BirthRecord). */
@@ -113,17 +114,9 @@ export function withResidence(
 export function objectionInForce(
   choices: readonly (SharingChoice & { version: number })[],
 ): boolean {
-  let winner: (SharingChoice & { version: number }) | undefined;
-  for (const c of choices) {
-    if (
-      !winner ||
-      c.effectiveDate > winner.effectiveDate ||
-      (c.effectiveDate === winner.effectiveDate && c.version > winner.version)
-    ) {
-      winner = c;
-    }
-  }
-  return winner?.objects ?? false;
+  return objectionInForceOf(
+    choices.map((c) => ({ objects: c.objects, effectiveDate: c.effectiveDate, order: c.version })),
+  );
 }
 
 /** The choices after a version that states `choice` (unchanged when it states none). */

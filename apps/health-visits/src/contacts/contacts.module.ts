@@ -4,10 +4,17 @@ import { ContactsService } from './contacts.service';
 import { InboundContactsConsumer } from './inbound-contacts.consumer';
 import { KnownBirths } from './known-births';
 import { AntenatalLinks } from './antenatal-links';
+import { SharingChoices } from './sharing-choices';
 
 @Module({
   controllers: [ContactsController],
-  providers: [ContactsService, InboundContactsConsumer, KnownBirths, AntenatalLinks],
+  providers: [
+    ContactsService,
+    InboundContactsConsumer,
+    KnownBirths,
+    AntenatalLinks,
+    SharingChoices,
+  ],
   exports: [ContactsService],
 })
 export class ContactsModule {}

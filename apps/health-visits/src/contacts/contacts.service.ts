@@ -28,6 +28,7 @@ import {
 } from './contact';
 import { AntenatalLinks } from './antenatal-links';
 import { KnownBirths } from './known-births';
+import { SharingChoices } from './sharing-choices';
 import { CONTACTS_TOPIC } from './topics';
 
 const MAX_VERSION_ATTEMPTS = 100;
@@ -92,6 +93,7 @@ export class ContactsService implements OnApplicationBootstrap {
     private readonly relays: OutboxRelays,
     private readonly knownBirths: KnownBirths,
     private readonly antenatal: AntenatalLinks,
+    private readonly sharing: SharingChoices,
   ) {
     this.versions = connection.collection<ContactVersion>('contact_versions');
   }
@@ -134,7 +136,20 @@ export class ContactsService implements OnApplicationBootstrap {
         contentHash: hash,
       };
     });
-    // Also when unchanged: a link the last attempt could not make (a crash) is made now.
+    // Also when unchanged: what the last attempt could not finish (a crash) is done now.
+    if (facts.nhsNumber && facts.sharingStatus !== 'not_asked') {
+      await this.sharing.atContact(
+        {
+          nhsNumber: facts.nhsNumber,
+          ref: `${contactId}:${result.version}`,
+          objects: facts.sharingStatus === 'objects',
+          effectiveDate: facts.contactDate,
+          channel,
+          organisationCode: facts.organisationCode,
+        },
+        receivedAt,
+      );
+    }
     if (facts.motherNhsNumber) {
       const { sourceSystem, organisationCode, sourceContactId, contactDate } = facts;
       await this.antenatal.antenatalRecorded(

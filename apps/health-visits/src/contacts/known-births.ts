@@ -1,4 +1,4 @@
-import type { BirthNotifiedV1, BirthRetractedV1 } from '@lib/contracts';
+import type { BirthNotifiedV1, BirthRetractedV1, SharingObjectionRecordedV1 } from '@lib/contracts';
 import { EventConsumer, EventConsumerFactory, type ConsumedEvent } from '@lib/kafka';
 import { PersonalDataReader } from '@lib/personal-data';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
@@ -6,6 +6,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { AntenatalLinks } from './antenatal-links';
+import { SharingChoices } from './sharing-choices';
 
 /** What health-visits knows of a child's birth (collection `known_births`, `_id` = NHS number). */
 interface KnownBirth {
@@ -31,6 +32,7 @@ export class KnownBirths implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectConnection() connection: Connection,
     private readonly reader: PersonalDataReader,
     private readonly antenatal: AntenatalLinks,
+    private readonly sharing: SharingChoices,
   ) {
     this.births = connection.collection<KnownBirth>('known_births');
     this.consumer = factory.create({
@@ -67,6 +69,14 @@ export class KnownBirths implements OnApplicationBootstrap, BeforeApplicationShu
           version,
           retracted: false,
         });
+        if (facts.sharingObjection !== undefined) {
+          await this.sharing.fromBirths(
+            facts.nhsNumber,
+            event.id,
+            facts.sharingObjection,
+            facts.birthDate,
+          );
+        }
         // The mother's NHS number travels sealed: opened only to link her antenatal contacts,
         // and kept only as the key of what is linked to her.
         const opened = await this.reader.openPersonal<unknown, { motherNhsNumber?: string }>(data, {
@@ -88,8 +98,15 @@ export class KnownBirths implements OnApplicationBootstrap, BeforeApplicationShu
         if (known) await this.keep({ ...known, version, retracted: true });
         return;
       }
+      case 'SharingObjectionRecorded':
+      case 'SharingObjectionWithdrawn': {
+        const { facts } = event.data as SharingObjectionRecordedV1;
+        const objects = event.type === 'SharingObjectionRecorded';
+        await this.sharing.fromBirths(facts.nhsNumber, event.id, objects, facts.effectiveDate);
+        return;
+      }
       default:
-        return; // moves, deaths and sharing choices do not change a birth date
+        return; // moves and deaths do not change a birth date
     }
   }
 
