@@ -8,6 +8,7 @@ interface ProcessedEvent {
 }
 
 const DUPLICATE_KEY = 11000;
+const LOOKUP_CONCURRENCY = 8;
 
 /**
  * Which events a consumer group has applied, one insert-only document an event. Consulted before
@@ -19,19 +20,26 @@ export class ProcessedEventStore {
   constructor(private readonly collection: Collection<ProcessedEvent>) {}
 
   async has(groupId: string, eventId: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: key(groupId, eventId) }, { limit: 1 })) > 0;
+    return (await this.collection.findOne({ _id: key(groupId, eventId) })) !== null;
   }
 
-  /** The ids among `eventIds` this group already applied (one query for a whole batch). */
+  /**
+   * The ids among `eventIds` this group already applied: one `_id` lookup each, a few at a time
+   * (the store answers `_id` lookups by index but scans the whole collection for an `$in`).
+   */
   async appliedAmong(groupId: string, eventIds: string[]): Promise<Set<string>> {
-    if (eventIds.length === 0) return new Set();
-    const found = await this.collection
-      .find(
-        { _id: { $in: eventIds.map((id) => key(groupId, id)) } },
-        { projection: { eventId: 1 } },
-      )
-      .toArray();
-    return new Set(found.map((d) => d.eventId));
+    const applied = new Set<string>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < eventIds.length) {
+        const eventId = eventIds[next++];
+        if (await this.has(groupId, eventId)) applied.add(eventId);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(LOOKUP_CONCURRENCY, eventIds.length) }, worker),
+    );
+    return applied;
   }
 
   /** Marks many at once; ones already marked (a replay) are fine. */
