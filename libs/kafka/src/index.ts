@@ -19,6 +19,7 @@ export { EventConsumerFactory, KafkaModule, type KafkaModuleOptions } from './ka
 export {
   OUTBOX_FIELD,
   isPendingOutbox,
+  insertOnceWithOutbox,
   insertWithOutbox,
   outboxMarkers,
   pendingOutbox,

@@ -1,3 +1,4 @@
+import { mapConcurrently } from '@lib/concurrency';
 import type { Collection } from 'mongodb';
 
 interface ProcessedEvent {
@@ -28,18 +29,10 @@ export class ProcessedEventStore {
    * (the store answers `_id` lookups by index but scans the whole collection for an `$in`).
    */
   async appliedAmong(groupId: string, eventIds: string[]): Promise<Set<string>> {
-    const applied = new Set<string>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < eventIds.length) {
-        const eventId = eventIds[next++];
-        if (await this.has(groupId, eventId)) applied.add(eventId);
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(LOOKUP_CONCURRENCY, eventIds.length) }, worker),
+    const applied = await mapConcurrently(eventIds, LOOKUP_CONCURRENCY, (id) =>
+      this.has(groupId, id),
     );
-    return applied;
+    return new Set(eventIds.filter((_, i) => applied[i]));
   }
 
   /** Marks many at once; ones already marked (a replay) are fine. */

@@ -1,3 +1,4 @@
+import { mapConcurrently } from '@lib/concurrency';
 import { deterministicEventId, isPendingOutbox } from '@lib/kafka';
 import { BirthNotifiedV1, EncryptedPersonal } from '@lib/contracts';
 import { CentreScope, type Principal } from '@lib/auth';
@@ -37,24 +38,6 @@ export function contentHash(input: BirthInput): string {
 const DUPLICATE_KEY = 11000;
 /** Requests of an import batch in flight at once. */
 const BATCH_CONCURRENCY = 8;
-
-/** `fn` over `items`, at most `concurrency` at a time, answers in item order. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
 
 /** A change refused because of what is already held about the child. */
 export class ChildChangeConflict extends ConflictException {

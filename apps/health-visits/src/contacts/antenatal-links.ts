@@ -1,17 +1,16 @@
 import {
   deterministicEventId,
   EventProducer,
-  insertWithOutbox,
-  OutboxRelays,
+  insertOnceWithOutbox,
   pendingOutbox,
   type OutboxFields,
 } from '@lib/kafka';
 import { KeyedSerializer } from '@lib/platform';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { CONTACTS_TOPIC } from './topics';
+import { CONTACTS_TOPIC, OUTBOX_COLLECTIONS } from './topics';
 
 /** An antenatal contact as linking needs it. */
 export interface AntenatalContact {
@@ -64,7 +63,7 @@ export function babiesOfContact(contactDate: string, babies: readonly Baby[]): B
  * this process; the link itself is insert-only, so a link made twice publishes once.
  */
 @Injectable()
-export class AntenatalLinks implements OnApplicationBootstrap {
+export class AntenatalLinks {
   private readonly mothers: Collection<Mother>;
   private readonly links: Collection<AntenatalLink>;
   private readonly perMother = new KeyedSerializer();
@@ -72,14 +71,9 @@ export class AntenatalLinks implements OnApplicationBootstrap {
   constructor(
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
-    private readonly relays: OutboxRelays,
   ) {
     this.mothers = connection.collection<Mother>('mothers');
-    this.links = connection.collection<AntenatalLink>('antenatal_links');
-  }
-
-  onApplicationBootstrap(): void {
-    this.relays.start('antenatal-link-relay', { collections: [this.links as never] });
+    this.links = connection.collection<AntenatalLink>(OUTBOX_COLLECTIONS.antenatalLinks);
   }
 
   /** A birth notification named this mother. */
@@ -129,9 +123,6 @@ export class AntenatalLinks implements OnApplicationBootstrap {
 
   private async link(contact: AntenatalContact, baby: Baby, receivedAt: Date): Promise<void> {
     const id = `${contact.contactId}:${baby.nhsNumber}`;
-    // Linked already (every arrival re-checks all of the mother's pairs): nothing to do. Probed
-    // first so that no second pending marker is written for a link already published.
-    if (await this.links.findOne({ _id: id }, { projection: { _id: 1 } })) return;
     const eventId = deterministicEventId(`hv-antenatal-link:${id}`);
     const event = this.producer.buildEvent({
       topic: CONTACTS_TOPIC,
@@ -156,7 +147,8 @@ export class AntenatalLinks implements OnApplicationBootstrap {
       },
     });
     this.producer.assertValid(CONTACTS_TOPIC, event);
-    await insertWithOutbox(this.links as never, {
+    // Every arrival re-checks all of the mother's pairs: a link made already is left as it is.
+    await insertOnceWithOutbox(this.links as never, {
       _id: id,
       outbox: pendingOutbox(CONTACTS_TOPIC, baby.nhsNumber, 0, event, receivedAt),
     });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactsController } from './contacts.controller';
+import { ContactsOutbox } from './contacts-outbox';
 import { ContactsService } from './contacts.service';
 import { InboundContactsConsumer } from './inbound-contacts.consumer';
 import { KnownBirths } from './known-births';
@@ -14,6 +15,7 @@ import { SharingChoices } from './sharing-choices';
     KnownBirths,
     AntenatalLinks,
     SharingChoices,
+    ContactsOutbox,
   ],
   exports: [ContactsService],
 })

@@ -3,18 +3,12 @@ import {
   deterministicEventId,
   EventProducer,
   insertWithOutbox,
-  OutboxRelays,
   pendingOutbox,
   type OutboxFields,
 } from '@lib/kafka';
 import { currentCorrelationId } from '@lib/logging';
 import { KeyedSerializer, ukToday, type FieldProblem } from '@lib/platform';
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -29,7 +23,7 @@ import {
 import { AntenatalLinks } from './antenatal-links';
 import { KnownBirths } from './known-births';
 import { SharingChoices } from './sharing-choices';
-import { CONTACTS_TOPIC } from './topics';
+import { CONTACTS_TOPIC, OUTBOX_COLLECTIONS } from './topics';
 
 const MAX_VERSION_ATTEMPTS = 100;
 const MAX_REMEMBERED_CONTACTS = 200_000;
@@ -82,7 +76,7 @@ export class ContactRefused extends Error {
  * a version stored with its event (published by the outbox relay, in version order per contact).
  */
 @Injectable()
-export class ContactsService implements OnApplicationBootstrap {
+export class ContactsService {
   private readonly versions: Collection<ContactVersion>;
   private readonly perContact = new KeyedSerializer();
   private readonly latestVersions = new Map<string, number>();
@@ -90,16 +84,11 @@ export class ContactsService implements OnApplicationBootstrap {
   constructor(
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
-    private readonly relays: OutboxRelays,
     private readonly knownBirths: KnownBirths,
     private readonly antenatal: AntenatalLinks,
     private readonly sharing: SharingChoices,
   ) {
-    this.versions = connection.collection<ContactVersion>('contact_versions');
-  }
-
-  onApplicationBootstrap(): void {
-    this.relays.start('contact-relay', { collections: [this.versions as never] });
+    this.versions = connection.collection<ContactVersion>(OUTBOX_COLLECTIONS.contactVersions);
   }
 
   /**

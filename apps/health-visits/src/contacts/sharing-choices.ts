@@ -8,16 +8,15 @@ import {
   deterministicEventId,
   EventProducer,
   insertWithOutbox,
-  OutboxRelays,
   pendingOutbox,
   type OutboxFields,
 } from '@lib/kafka';
 import { KeyedSerializer } from '@lib/platform';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { CONTACTS_TOPIC } from './topics';
+import { CONTACTS_TOPIC, OUTBOX_COLLECTIONS } from './topics';
 
 /** A stated choice, once per statement (`ref`: the births event id, or `<contactId>:<version>`). */
 interface HeldChoice extends WeighedSharingChoice {
@@ -56,7 +55,7 @@ export interface ContactChoice {
  * the contacts', under the shared rule (latest effective date wins; same date: later statement).
  */
 @Injectable()
-export class SharingChoices implements OnApplicationBootstrap {
+export class SharingChoices {
   private readonly children: Collection<ChildChoices>;
   private readonly statements: Collection<SharingStatement>;
   private readonly perChild = new KeyedSerializer();
@@ -64,14 +63,9 @@ export class SharingChoices implements OnApplicationBootstrap {
   constructor(
     @InjectConnection() connection: Connection,
     private readonly producer: EventProducer,
-    private readonly relays: OutboxRelays,
   ) {
     this.children = connection.collection<ChildChoices>('child_choices');
-    this.statements = connection.collection<SharingStatement>('sharing_statements');
-  }
-
-  onApplicationBootstrap(): void {
-    this.relays.start('sharing-relay', { collections: [this.statements as never] });
+    this.statements = connection.collection<SharingStatement>(OUTBOX_COLLECTIONS.sharingStatements);
   }
 
   /** A choice births published (or a birth notification stated): weighed, not republished. */

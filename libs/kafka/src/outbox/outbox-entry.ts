@@ -86,3 +86,18 @@ export async function isPendingOutbox(
 ): Promise<boolean> {
   return (await outboxMarkers(collection).findOne({ _id: id })) !== null;
 }
+
+/**
+ * Inserts a document made once per `_id` (a link, a statement) unless it is held already: probed
+ * by `_id` first, so making it again writes no second pending marker for an event already
+ * published. Answers whether it was inserted now.
+ */
+export async function insertOnceWithOutbox(
+  collection: Collection<Document>,
+  doc: Document & { _id: string },
+): Promise<boolean> {
+  if (await collection.findOne({ _id: doc._id } as Document, { projection: { _id: 1 } })) {
+    return false;
+  }
+  return insertWithOutbox(collection, doc);
+}

@@ -1,3 +1,4 @@
+import { mapConcurrently } from '@lib/concurrency';
 import CircuitBreaker from 'opossum';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
@@ -204,11 +205,7 @@ async function deleteMarkers(
     await markers.deleteMany({ _id: { $in: [...ids] } });
     return;
   }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ids.length) await markers.deleteOne({ _id: ids[next++] });
-  };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, ids.length) }, worker));
+  await mapConcurrently(ids, LOAD_CONCURRENCY, (id) => markers.deleteOne({ _id: id }));
 }
 
 async function loadAll(
@@ -216,19 +213,11 @@ async function loadAll(
   markers: OutboxMarker[],
   logger: Logger,
 ): Promise<{ marker: OutboxMarker; doc: OutboxDocument | null }[]> {
-  const loaded: { marker: OutboxMarker; doc: OutboxDocument | null }[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < markers.length) {
-      const marker = markers[next++];
-      const doc = (await collection.findOne({ _id: marker._id } as Document, {
-        projection: { _id: 1, outbox: 1 },
-      })) as OutboxDocument | null;
-      if (doc && !doc.outbox)
-        logger.warn({ id: marker._id }, 'marker for a document with no outbox');
-      loaded.push({ marker, doc: doc?.outbox ? doc : null });
-    }
-  };
-  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
-  return loaded;
+  return mapConcurrently(markers, LOAD_CONCURRENCY, async (marker) => {
+    const doc = (await collection.findOne({ _id: marker._id } as Document, {
+      projection: { _id: 1, outbox: 1 },
+    })) as OutboxDocument | null;
+    if (doc && !doc.outbox) logger.warn({ id: marker._id }, 'marker for a document with no outbox');
+    return { marker, doc: doc?.outbox ? doc : null };
+  });
 }
