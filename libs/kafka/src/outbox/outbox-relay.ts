@@ -1,4 +1,3 @@
-import { mapConcurrently } from '@lib/concurrency';
 import CircuitBreaker from 'opossum';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
@@ -188,8 +187,13 @@ export class OutboxRelay {
 /** A marker older than this without its document is dropped (its insert never happened). */
 const ORPHAN_MARKER_MS = 60_000;
 const LOAD_CONCURRENCY = 8;
-/** Events per produce request. */
-const SEND_CHUNK = 250;
+/**
+ * Events per produce request: one. kafkajs retries a produce request that failed on one
+ * partition (a leader moving) as a whole, re-sending the events that had already been written
+ * (the producer is not idempotent): with several events per request, fresh topics got 2-3 copies
+ * of one event in our tests.
+ */
+const SEND_CHUNK = 1;
 
 /**
  * Removes markers: with `few` markers left, in one `$in` delete (the store scans them all for
@@ -205,7 +209,11 @@ async function deleteMarkers(
     await markers.deleteMany({ _id: { $in: [...ids] } });
     return;
   }
-  await mapConcurrently(ids, LOAD_CONCURRENCY, (id) => markers.deleteOne({ _id: id }));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) await markers.deleteOne({ _id: ids[next++] });
+  };
+  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, ids.length) }, worker));
 }
 
 async function loadAll(
@@ -213,11 +221,19 @@ async function loadAll(
   markers: OutboxMarker[],
   logger: Logger,
 ): Promise<{ marker: OutboxMarker; doc: OutboxDocument | null }[]> {
-  return mapConcurrently(markers, LOAD_CONCURRENCY, async (marker) => {
-    const doc = (await collection.findOne({ _id: marker._id } as Document, {
-      projection: { _id: 1, outbox: 1 },
-    })) as OutboxDocument | null;
-    if (doc && !doc.outbox) logger.warn({ id: marker._id }, 'marker for a document with no outbox');
-    return { marker, doc: doc?.outbox ? doc : null };
-  });
+  const loaded: { marker: OutboxMarker; doc: OutboxDocument | null }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < markers.length) {
+      const marker = markers[next++];
+      const doc = (await collection.findOne({ _id: marker._id } as Document, {
+        projection: { _id: 1, outbox: 1 },
+      })) as OutboxDocument | null;
+      if (doc && !doc.outbox)
+        logger.warn({ id: marker._id }, 'marker for a document with no outbox');
+      loaded.push({ marker, doc: doc?.outbox ? doc : null });
+    }
+  };
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
+  return loaded;
 }
