@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { BirthsAppModule } from '../../apps/births/src/births-app.module';
-import type { BirthImportDoc } from '../../apps/births/src/imports/birth-import';
+import type { ImportDoc as BirthImportDoc } from '@lib/imports';
 import { BirthImportLimits } from '../../apps/births/src/imports/birth-imports.service';
 import type { LiveBirthExtractColumn } from '../../apps/births/src/imports/live-birth-extract';
 import { readTopicToEnd } from '../../scripts/support/read-topic';

@@ -1,7 +1,7 @@
+import { raiseRequestTimeoutForUploads } from '@lib/imports';
 import { ROOT_LOGGER } from '@lib/logging';
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { BirthsModule } from '../births/births.module';
 import { BirthImportsController } from './birth-imports.controller';
@@ -23,19 +23,8 @@ export class BirthImportsModule implements OnApplicationBootstrap {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /**
-   * An extract upload arrives as fast as it is imported: the births app's HTTP server gets a
-   * request timeout long enough for the largest one (Node's default of 5 minutes would answer
-   * 408 mid-import). The header timeout (60 s) and the JSON body limit are unchanged.
-   */
+  /** Extract uploads arrive as fast as they are imported: longer than Node's request timeout. */
   onApplicationBootstrap(): void {
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    const wanted = this.limits.uploadTimeoutMs;
-    if (!server || server.requestTimeout === 0 || server.requestTimeout >= wanted) return;
-    this.logger.info(
-      { requestTimeoutMs: wanted, was: server.requestTimeout },
-      'HTTP request timeout raised for extract uploads',
-    );
-    server.requestTimeout = wanted;
+    raiseRequestTimeoutForUploads(this.adapterHost, this.limits, this.logger);
   }
 }
