@@ -200,7 +200,8 @@ export function contactRuleProblems(
     if (ageDays < 0) {
       problems.push({
         field: 'contactDate',
-        reason: `contactDate ${contactDate} is before the child's birth (${known.birthDate})`,
+        // The birth date itself is not echoed: an HV system reads no child's data from this service.
+        reason: `contactDate ${contactDate} is before the child's birth (as notified by births)`,
       });
     } else if (window && (ageDays < window.min || ageDays > window.max)) {
       problems.push({

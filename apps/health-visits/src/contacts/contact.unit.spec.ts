@@ -122,7 +122,7 @@ describe('contactRuleProblems', () => {
     ).toEqual([
       {
         field: 'contactDate',
-        reason: "contactDate 2025-07-01 is before the child's birth (2025-07-14)",
+        reason: "contactDate 2025-07-01 is before the child's birth (as notified by births)",
       },
     ]);
     const antenatal = parsed({
