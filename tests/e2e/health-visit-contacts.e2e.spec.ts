@@ -521,6 +521,32 @@ describe('health-visits: contacts from HV record systems (JSON API)', () => {
       );
     });
 
+    it('should not link a cancelled antenatal contact, and link one amended to a new date again', async () => {
+      const mother = nhsNumbers.next();
+      const baby = nhsNumbers.next();
+      const sentInError = antenatal(mother, '2026-01-05');
+      await post('/contacts', sentInError).expect(201);
+      await post('/contacts/cancellation', {
+        sourceSystem: sentInError.sourceSystem,
+        organisationCode: sentInError.organisationCode,
+        sourceContactId: sentInError.sourceContactId,
+      }).expect(200);
+      const kept = antenatal(mother, '2026-01-12');
+      const keptId = (await post('/contacts', kept).expect(201)).body.contactId as string;
+      await notifyBirth(baby, '2026-03-02', mother);
+      const first = await linksFor(baby, 1);
+      expect(first.map((e) => [e.data.facts.contactId, e.data.facts.contactDate])).toEqual([
+        [keptId, '2026-01-12'],
+      ]);
+      // The kept contact's date corrected: linked again with the date it now has.
+      await post('/contacts', { ...kept, contactDate: '2026-01-19' }).expect(200);
+      const links = await linksFor(baby, 2);
+      expect(links.map((e) => [e.data.facts.contactId, e.data.facts.contactDate])).toEqual([
+        [keptId, '2026-01-12'],
+        [keptId, '2026-01-19'],
+      ]);
+    });
+
     it("should answer 403 to an hv-system token reading any child's data", async () => {
       const nhsNumber = nhsNumbers.next();
       const births403 = await request(births.app.getHttpServer())

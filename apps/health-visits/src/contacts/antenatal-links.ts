@@ -35,7 +35,10 @@ interface Mother {
 
 /** One link, insert-only with its event (collection `antenatal_links`). */
 interface AntenatalLink {
-  /** `<contactId>:<baby's NHS number>`: one link per contact and baby. */
+  /**
+   * `<contactId>:<baby's NHS number>:<contact date>`: one link per contact, baby and date, so
+   * that a contact amended to another date that still belongs to the baby is linked again.
+   */
   _id: string;
   outbox: OutboxFields;
 }
@@ -103,6 +106,20 @@ export class AntenatalLinks {
     });
   }
 
+  /**
+   * An antenatal contact of this mother was cancelled, or amended onto another mother: it links
+   * no more babies of hers. Links already published stay; consumers void them by the contact's
+   * later events (see the AntenatalContactLinked contract).
+   */
+  async antenatalWithdrawn(motherNhsNumber: string, contactId: string): Promise<void> {
+    await this.perMother.run(motherNhsNumber, async () => {
+      const mother = await this.mothers.findOne({ _id: motherNhsNumber });
+      if (!mother?.antenatal.some((c) => c.contactId === contactId)) return;
+      mother.antenatal = mother.antenatal.filter((c) => c.contactId !== contactId);
+      await this.mothers.replaceOne({ _id: mother._id }, mother);
+    });
+  }
+
   private async mother(nhsNumber: string): Promise<Mother> {
     return (
       (await this.mothers.findOne({ _id: nhsNumber })) ?? {
@@ -122,7 +139,7 @@ export class AntenatalLinks {
   }
 
   private async link(contact: AntenatalContact, baby: Baby, receivedAt: Date): Promise<void> {
-    const id = `${contact.contactId}:${baby.nhsNumber}`;
+    const id = `${contact.contactId}:${baby.nhsNumber}:${contact.contactDate}`;
     const eventId = deterministicEventId(`hv-antenatal-link:${id}`);
     const event = this.producer.buildEvent({
       topic: CONTACTS_TOPIC,

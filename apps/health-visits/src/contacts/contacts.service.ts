@@ -109,7 +109,9 @@ export class ContactsService {
     const contactId = contactIdOf(input);
     const facts = toFacts(contactId, input, channel);
     const hash = contentHash(facts);
+    let previousMother: string | undefined;
     const result = await this.changeContact(contactId, receivedAt, (latest) => {
+      previousMother = latest?.facts.motherNhsNumber;
       if (latest?.kind === 'cancelled') {
         throw new ConflictException({
           statusCode: 409,
@@ -139,6 +141,9 @@ export class ContactsService {
         receivedAt,
       );
     }
+    if (previousMother !== undefined && previousMother !== facts.motherNhsNumber) {
+      await this.antenatal.antenatalWithdrawn(previousMother, contactId);
+    }
     if (facts.motherNhsNumber) {
       const { sourceSystem, organisationCode, sourceContactId, contactDate } = facts;
       await this.antenatal.antenatalRecorded(
@@ -157,7 +162,9 @@ export class ContactsService {
     receivedAt: Date,
   ): Promise<ContactResult> {
     const contactId = contactIdOf(key);
-    return this.changeContact(contactId, receivedAt, (latest) => {
+    let mother: string | undefined;
+    const result = await this.changeContact(contactId, receivedAt, (latest) => {
+      mother = latest?.facts.motherNhsNumber;
       if (!latest)
         throw new NotFoundException('no contact with that source system, organisation and id');
       if (latest.kind === 'cancelled') return null;
@@ -169,6 +176,9 @@ export class ContactsService {
         cancelled: true,
       };
     });
+    // Also when already cancelled: what the last attempt could not finish is done now.
+    if (mother !== undefined) await this.antenatal.antenatalWithdrawn(mother, contactId);
+    return result;
   }
 
   private async changeContact(
