@@ -14,3 +14,4 @@ export { CallerThrottlerGuard, RateLimitModule, rateLimitTracker } from './rate-
 export { RequestHardeningModule } from './request-hardening.module';
 export { KeyedSerializer } from './keyed-serializer';
 export { isRealDate, ukLocal, ukToday, type UkLocal } from './uk-dates';
+export { normalisePostcode, postcodeDistrict, UK_POSTCODE } from './postcode';

@@ -1,6 +1,6 @@
 import type { BirthFactsV1, BirthNotifiedV1 } from '@lib/contracts';
 import type { BirthInput } from './birth-input';
-import { postcodeDistrict } from './postcode';
+import { postcodeDistrict } from '@lib/platform';
 
 /** Where geography places the child's address (null parts when unknown or unassigned). */
 export interface BirthPlacement {

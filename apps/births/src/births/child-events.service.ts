@@ -14,7 +14,7 @@ import { ReachAreaDirectory } from '../geography/reach-area-directory';
 import { ChildChangeConflict, placedLa, Submitter } from './births.service';
 import { ChildRecords } from './child-records';
 import { initialState, objectionInForce, stateOf, withChoice, withResidence } from './child-state';
-import { postcodeDistrict } from './postcode';
+import { postcodeDistrict } from '@lib/platform';
 import type { BirthRecord } from './schemas/birth-record.schema';
 
 export type MoveDirection = 'in' | 'out' | 'within';

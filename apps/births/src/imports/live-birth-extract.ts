@@ -8,7 +8,7 @@ import type {
   SexAtBirth,
   SmokingAtDelivery,
 } from '../births/birth-input';
-import { normalisePostcode, UK_POSTCODE } from '../births/postcode';
+import { normalisePostcode, UK_POSTCODE } from '@lib/platform';
 
 /** The columns of an LA's monthly live-birth extract, in the order LAs send them. */
 export const LIVE_BIRTH_EXTRACT_COLUMNS = [

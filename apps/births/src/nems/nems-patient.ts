@@ -1,6 +1,6 @@
 import { nhsNumberProblem } from '@lib/nhs-number';
 import type { EthnicCategory, InputProblem, SexAtBirth } from '../births/birth-input';
-import { normalisePostcode, UK_POSTCODE } from '../births/postcode';
+import { normalisePostcode, UK_POSTCODE } from '@lib/platform';
 import { all, extension, first, valueAt } from './fhir-element';
 import type { FhirElement } from './fhir-element';
 import type { Entry } from './nems-message';

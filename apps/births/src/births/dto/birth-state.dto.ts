@@ -29,7 +29,7 @@ const DELIVERY_METHODS: DeliveryMethod[] = [
   'caesarean_emergency',
   'unknown',
 ];
-import { normalisePostcode, UK_POSTCODE } from '../postcode';
+import { normalisePostcode, UK_POSTCODE } from '@lib/platform';
 
 /**
  * The state of a birth as a feed states it: a notification gives it first, a correction gives

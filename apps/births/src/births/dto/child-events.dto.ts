@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { normalisePostcode, UK_POSTCODE } from '../postcode';
+import { normalisePostcode, UK_POSTCODE } from '@lib/platform';
 
 /** A real calendar date as YYYY-MM-DD (UK local date); "not in the future" is checked after. */
 function IsCalendarDate(field: string): PropertyDecorator {
