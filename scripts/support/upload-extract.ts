@@ -11,8 +11,10 @@ export interface UploadProgress {
 }
 
 export interface UploadOptions {
-  /** The births service, e.g. http://127.0.0.1:3001 */
+  /** The service, e.g. http://127.0.0.1:3001 (births) */
   baseUrl: string;
+  /** The imports resource to POST to (default /births/imports), e.g. /contacts/imports */
+  path?: string;
   token: string;
   file: string;
   /** Kept on the import (default: none). */
@@ -28,7 +30,10 @@ export interface UploadAnswer {
   body: unknown;
 }
 
-/** The import resource as `POST /births/imports` and `GET /births/imports/:id` answer it. */
+/**
+ * The import resource as `POST /births/imports` and `GET /births/imports/:id` answer it (and
+ * every imports resource built on @lib/imports, e.g. `/contacts/imports`).
+ */
 export interface ImportResource {
   importId: string;
   status: 'running' | 'completed' | 'failed';
@@ -45,11 +50,12 @@ export interface ImportResource {
 const NEWLINE = 0x0a;
 
 /**
- * Streams a CSV file to `POST /births/imports` (the file is never read whole) and answers the
- * server's response. An answer that comes before the file is sent (415, 413...) ends the upload.
+ * Streams a CSV file to `POST /births/imports` (or `options.path`; the file is never read whole)
+ * and answers the server's response. An answer that comes before the file is sent (415, 413...)
+ * ends the upload.
  */
 export function uploadExtract(options: UploadOptions): Promise<UploadAnswer> {
-  const url = new URL('/births/imports', options.baseUrl);
+  const url = new URL(options.path ?? '/births/imports', options.baseUrl);
   if (options.fileName) url.searchParams.set('fileName', options.fileName);
   const totalBytes = statSync(options.file).size;
   const progress: UploadProgress = { bytesSent: 0, totalBytes, rowsSent: 0 };

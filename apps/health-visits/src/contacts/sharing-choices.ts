@@ -11,6 +11,7 @@ import {
   pendingOutbox,
   type OutboxFields,
 } from '@lib/kafka';
+import { currentCorrelationId } from '@lib/logging';
 import { KeyedSerializer } from '@lib/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
@@ -103,7 +104,7 @@ export class SharingChoices {
         time: `${effectiveDate}T00:00:00Z`,
         recordedtime: receivedAt.toISOString(),
         sourceorg: choice.organisationCode,
-        correlationid: eventId,
+        correlationid: currentCorrelationId() ?? eventId,
         data: { facts },
       });
       this.producer.assertValid(CONTACTS_TOPIC, event);

@@ -142,8 +142,8 @@ export class ContactImportsController {
     summary: "An import's rejected rows as CSV: row (spreadsheet numbering), column, reason",
     description:
       'One line per problem, in row order (a row with several problems has several lines); ' +
-      '`column` is empty for a row that could not be read as a whole. Reasons name the rule, ' +
-      'not the cell contents.',
+      '`column` is empty for a row that could not be read as a whole. Reasons name the rule ' +
+      '(and a date where the rule is about it), never an NHS number or a name.',
   })
   @ApiParam({ name: 'importId', format: 'uuid' })
   @ApiProduces('text/csv')
