@@ -4,7 +4,8 @@ import type { Role } from '@lib/auth';
 export type AuditResource =
   'birth' | 'journey' | 'contact' | 'registration' | 'worklist' | 'data-quality-list';
 
-export type AuditOutcome = 'found' | 'not_found';
+/** `denied`: an attempt outside the caller's centres (refused, and recorded). */
+export type AuditOutcome = 'found' | 'not_found' | 'denied';
 
 /** One read of identifiable data. Insert-only; never logged (it names the child). */
 export interface AuditRecord {

@@ -1,4 +1,4 @@
-import { principalOf } from '@lib/auth';
+import { principalOf, type Principal } from '@lib/auth';
 import { currentCorrelationId } from '@lib/logging';
 import {
   CallHandler,
@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '@lib/logging';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { randomUUID } from 'node:crypto';
-import type { AuditOutcome, AuditRecord } from './audit-record';
+import type { AuditOutcome, AuditRecord, AuditResource } from './audit-record';
 import { AuditRepository } from './audit.repository';
 import { AUDITED_READ_KEY, type AuditedReadOptions } from './audited-read.decorator';
 import { PURPOSE_HEADER, requirePurpose } from './purpose';
@@ -46,22 +46,8 @@ export class AuditInterceptor implements NestInterceptor {
       throw new Error(`@AuditedRead: route has no parameter ${options.subjectParam}`);
     }
 
-    const record = (outcome: AuditOutcome): AuditRecord => ({
-      _id: randomUUID(),
-      at: new Date(),
-      sub: principal.subject,
-      roles: [...principal.roles],
-      org: principal.org ?? null,
-      la: principal.la ?? null,
-      centres: [...principal.centres],
-      purpose,
-      resource: options.resource,
-      subjectId,
-      method: req.method,
-      route: routePattern(req),
-      outcome,
-      correlationId: currentCorrelationId() ?? null,
-    });
+    const record = (outcome: AuditOutcome): AuditRecord =>
+      auditRecordOf(principal, req, { purpose, resource: options.resource, subjectId, outcome });
 
     return next.handle().pipe(
       mergeMap((result: unknown) => from(this.write(record('found')).then(() => result))),
@@ -92,6 +78,27 @@ export class AuditInterceptor implements NestInterceptor {
       });
     }
   }
+}
+
+/** The audit record of one read (or attempt) by a verified caller, stamped now. */
+export function auditRecordOf(
+  principal: Principal,
+  req: Request,
+  what: { purpose: string; resource: AuditResource; subjectId: string; outcome: AuditOutcome },
+): AuditRecord {
+  return {
+    _id: randomUUID(),
+    at: new Date(),
+    sub: principal.subject,
+    roles: [...principal.roles],
+    org: principal.org ?? null,
+    la: principal.la ?? null,
+    centres: [...principal.centres],
+    ...what,
+    method: req.method,
+    route: routePattern(req),
+    correlationId: currentCorrelationId() ?? null,
+  };
 }
 
 function routePattern(req: Request): string {

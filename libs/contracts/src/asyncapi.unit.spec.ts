@@ -19,6 +19,17 @@ function isValidNhsNumber(nhs: string): boolean {
   return check !== 10 && (check === 11 ? 0 : check) === Number(nhs[9]);
 }
 
+interface KafkaMessageBinding {
+  key: { pattern: string };
+}
+
+/** The NHS numbers an example holds: 10-digit strings, bare or as `mother:<nhs>`, at any depth. */
+function nhsNumbersIn(value: unknown): string[] {
+  if (typeof value === 'string') return /^(mother:)?([0-9]{10})$/.exec(value)?.slice(2) ?? [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(nhsNumbersIn);
+}
+
 describe('contracts/asyncapi.yaml', () => {
   let document: AsyncAPIDocumentInterface;
 
@@ -122,10 +133,20 @@ describe('contracts/asyncapi.yaml', () => {
         for (const example of examples) {
           const value = example.payload() as { subject: string };
           expect(registry.check(channel.address()!, value)).toMatchObject({ valid: true });
+          // The subject is the Kafka key: it fits the message's key binding.
+          const kafka = message.bindings().get('kafka')?.value() as KafkaMessageBinding;
+          expect(value.subject).toMatch(new RegExp(kafka.key.pattern));
+          // Every NHS number in it (subject, facts, child keys) is a valid one of the test range.
+          for (const nhs of nhsNumbersIn(value)) {
+            expect({ nhs, synthetic: /^999/.test(nhs) && isValidNhsNumber(nhs) }).toEqual({
+              nhs,
+              synthetic: true,
+            });
+          }
           // Reference data is keyed by its own ids (e.g. `boundaries`), not by a person.
           if (channel.address()!.startsWith('geography.')) continue;
-          expect(value.subject).toMatch(/^999/);
-          expect(isValidNhsNumber(value.subject)).toBe(true);
+          // A person's events: an NHS number (also `mother:<nhs>`), `family:<id>` or `local:<uuid>`.
+          expect(value.subject).toMatch(/^(mother:)?[0-9]{10}$|^family:|^local:/);
         }
       }
     }

@@ -15,3 +15,11 @@ export { RequestHardeningModule } from './request-hardening.module';
 export { KeyedSerializer } from './keyed-serializer';
 export { isRealDate, ukLocal, ukToday, type UkLocal } from './uk-dates';
 export { normalisePostcode, postcodeDistrict, UK_POSTCODE } from './postcode';
+export {
+  IdempotencyInterceptor,
+  IdempotencyModule,
+  IdempotencyStore,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  type IdempotencyOptions,
+} from './idempotency';
