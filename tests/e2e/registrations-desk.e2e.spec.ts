@@ -443,5 +443,179 @@ describe('registrations: the centre registration desk', () => {
         { field: 'carers.0.relationships', reason: "give the carer's relationship to child 1" },
       ]);
     });
+    it('should record changes with the date they took effect, keeping what was true before', async () => {
+      const [, father] = family.carers;
+      const res = await http()
+        .post(`/families/${family.familyId}/changes`)
+        .auth(staff, { type: 'bearer' })
+        .send({
+          effectiveDate: '2026-10-01',
+          carers: [{ carerId: father.carerId, employmentStatus: 'employed' }],
+        })
+        .expect(201);
+      expect(res.body.carers[1]).toMatchObject({
+        carerId: father.carerId,
+        employmentStatus: 'employed',
+      });
+      expect(res.body.changes).toEqual([
+        {
+          changeId: expect.any(String),
+          effectiveDate: '2026-10-01',
+          carers: [{ carerId: father.carerId, employmentStatus: 'employed' }],
+        },
+      ]);
+      const changed = await eventually(async () => {
+        const seen = (
+          await publishedOn('registrations.family.v1', [`family:${family.familyId}`])
+        ).filter((e) => e.type === 'FamilyDetailsChanged');
+        return seen.length > 0 ? seen : undefined;
+      });
+      expect(changed[0].facts).toEqual({
+        familyId: family.familyId,
+        centreId: 'RC-EAST',
+        effectiveDate: '2026-10-01',
+        carers: [{ carerId: father.carerId, employmentStatus: 'employed' }],
+        worklessHousehold: 'no',
+      });
+      const refused = await http()
+        .post(`/families/${family.familyId}/changes`)
+        .auth(staff, { type: 'bearer' })
+        .send({
+          effectiveDate: '2999-01-01',
+          carers: [{ carerId: family.children[0].childId, employmentStatus: 'employed' }],
+        })
+        .expect(400);
+      expect(refused.body.problems).toEqual([
+        { field: 'effectiveDate', reason: 'effectiveDate must be a real date, not in the future' },
+      ]);
+      const notACarer = await http()
+        .post(`/families/${family.familyId}/changes`)
+        .auth(staff, { type: 'bearer' })
+        .send({
+          effectiveDate: '2026-10-02',
+          carers: [{ carerId: family.children[0].childId, employmentStatus: 'employed' }],
+        })
+        .expect(400);
+      expect(notACarer.body.problems).toEqual([
+        { field: 'carers.0.carerId', reason: 'not a carer of this family' },
+      ]);
+    });
+
+    it('should record an outreach visit about a child, kept apart from sessions', async () => {
+      const [, bram] = family.children;
+      const res = await http()
+        .post(`/families/${family.familyId}/outreach`)
+        .auth(staff, { type: 'bearer' })
+        .send({
+          visitType: 'new_birth_visit',
+          date: '2026-07-01',
+          outcome: 'completed',
+          childIds: [bram.childId],
+        })
+        .expect(201);
+      const outreach = await eventually(async () => {
+        const seen = (
+          await publishedOn('registrations.family.v1', [`family:${family.familyId}`])
+        ).filter((e) => e.type === 'OutreachContactRecorded');
+        return seen.length > 0 ? seen : undefined;
+      });
+      expect(outreach[0].facts).toEqual({
+        outreachId: res.body.outreachId,
+        centreId: 'RC-EAST',
+        familyId: family.familyId,
+        visitType: 'new_birth_visit',
+        date: '2026-07-01',
+        outcome: 'completed',
+        childKeys: [bram.key],
+      });
+    });
+
+    it("should refuse another centre's staff on the family's other routes too (403, audited)", async () => {
+      const as = { authorization: `Bearer ${otherStaff}` };
+      const otherManager = {
+        authorization: `Bearer ${await tokenFor('centre-manager', { centres: ['RC-WEST'], sub: 'manager-west' })}`,
+      };
+      const id = family.familyId;
+      const child = family.children[1].childId;
+      const attempts = [
+        http()
+          .post(`/families/${id}/changes`)
+          .set(as)
+          .send({ effectiveDate: '2026-10-01', loneParent: 'yes' }),
+        http()
+          .post(`/families/${id}/outreach`)
+          .set(as)
+          .send({ visitType: 'support_visit', date: '2026-07-01', outcome: 'completed' }),
+        http().post(`/families/${id}/withdrawal`).set(as).send({ reason: 'left' }),
+        http()
+          .post(`/families/${id}/children/${child}/unlink`)
+          .set(otherManager)
+          .send({ reason: 'not_this_child' }),
+        http().get('/centres/RC-EAST/match-reviews').set(otherManager).set(PURPOSE),
+        http()
+          .post(`/centres/RC-EAST/match-reviews/${child}/decision`)
+          .set(otherManager)
+          .send({ nhsNumber: null }),
+        http()
+          .post('/centres/RC-EAST/activities')
+          .set(otherManager)
+          .send({ name: 'Not ours', category: 'other' }),
+      ];
+      const statuses: number[] = [];
+      for (const attempt of attempts) statuses.push((await attempt).status);
+      expect(statuses).toEqual(attempts.map(() => 403));
+      const audit = desk.app.get<Connection>(getConnectionToken()).collection('audit_records');
+      const denied = await audit
+        .find({ outcome: 'denied', sub: { $in: ['staff-west', 'manager-west'] } })
+        .toArray();
+      expect(denied.filter((d) => d.sub === 'manager-west').length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('should withdraw the family: events for it and each child, no longer listed or recorded against', async () => {
+      const res = await http()
+        .post(`/families/${family.familyId}/withdrawal`)
+        .auth(staff, { type: 'bearer' })
+        .send({ reason: 'left', effectiveDate: '2026-11-01' })
+        .expect(200);
+      expect(res.body.withdrawal).toEqual({ effectiveDate: '2026-11-01', reason: 'left' });
+      const [ilse, bram] = family.children;
+      const withdrawn = await eventually(async () => {
+        const seen = await publishedOn('registrations.child.v1', [ilse.key, bram.key]);
+        const w = seen.filter((e) => e.type === 'ChildRegistrationWithdrawn');
+        return w.length >= 2 ? w : undefined;
+      });
+      expect(withdrawn.map((e) => e.facts.childId).sort()).toEqual(
+        [ilse.childId, bram.childId].sort(),
+      );
+      const familyWithdrawn = (
+        await publishedOn('registrations.family.v1', [`family:${family.familyId}`])
+      ).filter((e) => e.type === 'RegistrationWithdrawn');
+      expect(familyWithdrawn.map((e) => e.facts)).toEqual([
+        {
+          familyId: family.familyId,
+          centreId: 'RC-EAST',
+          effectiveDate: '2026-11-01',
+          reason: 'left',
+          childKeys: [ilse.key, bram.key],
+        },
+      ]);
+      await http()
+        .get('/centres/RC-EAST/families?surname=quennell')
+        .auth(staff, { type: 'bearer' })
+        .set(PURPOSE)
+        .expect(200, { items: [], page: 1, pageSize: 20, total: 0 });
+      const late = await http()
+        .post('/centres/RC-EAST/sessions')
+        .auth(staff, { type: 'bearer' })
+        .send({
+          activityId,
+          date: '2026-11-17',
+          attendees: [{ familyId: family.familyId, childId: ilse.childId }],
+        })
+        .expect(400);
+      expect(late.body.problems).toEqual([
+        { field: 'attendees.0.familyId', reason: 'the family has left the register' },
+      ]);
+    });
   });
 });

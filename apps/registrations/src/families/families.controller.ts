@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  Inject,
   NotFoundException,
   Param,
   Post,
@@ -25,9 +26,12 @@ import {
 import type { Request, Response } from 'express';
 import { CentreAccess } from '../access/centre-access';
 import { CentreDirectory } from '../centres/centre-directory';
+import { LinkingService } from '../linking/linking.service';
+import { ROOT_LOGGER } from '@lib/logging';
+import type { Logger } from 'pino';
 import { FamiliesService } from './families.service';
 import { centreOfFamilyId, childKey, factsOn, type FamilyState } from './family';
-import { RegisterFamilyDto } from './family.dto';
+import { FamilyChangeDto, OutreachDto, RegisterFamilyDto, WithdrawalDto } from './family.dto';
 import {
   assertSomeCriterion,
   CentreIdPipe,
@@ -46,6 +50,8 @@ export class FamiliesController {
     private readonly families: FamiliesService,
     private readonly access: CentreAccess,
     private readonly centres: CentreDirectory,
+    private readonly linking: LinkingService,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Post('centres/:centreId/families')
@@ -78,12 +84,16 @@ export class FamiliesController {
         message: `no centre ${centreId} in the geography (boundaries) loaded so far`,
       });
     }
-    const family = await this.families.register(centreId, dto, {
+    const registered = await this.families.register(centreId, dto, {
       subject: principal.subject,
       ...idempotencyKeyOf(req),
     });
-    res.location(`/families/${family._id}`);
-    return familyView(family);
+    // The registration stands whatever the match does: a failed match stays pending (retried).
+    await this.linking.matchFamily(registered._id).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'matching a registration failed; its children stay pending');
+    });
+    res.location(`/families/${registered._id}`);
+    return familyView(this.families.get(registered._id) ?? registered);
   }
 
   @Get('centres/:centreId/families')
@@ -148,6 +158,84 @@ export class FamiliesController {
     await this.access.recordRead(principal, req, [familyId]);
     return familyView(family);
   }
+
+  @Post('families/:familyId/changes')
+  @Roles(...DESK)
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record facts that changed (lone parent, employment, address) from a date',
+    description:
+      'Effective-dated, never overwriting: figures for a past period use what was true then. ' +
+      'Publishes FamilyDetailsChanged.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ description: 'The family, as it is today' })
+  @ApiForbiddenResponse({ description: "Another centre's family (audited)" })
+  async recordChange(
+    @Param('familyId', FamilyIdPipe) familyId: string,
+    @Body() dto: FamilyChangeDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<FamilyView> {
+    await this.assertFamily(principal, familyId, req);
+    const family = await this.families.recordChange(familyId, dto, this.actor(principal, req));
+    return familyView(family);
+  }
+
+  @Post('families/:familyId/outreach')
+  @Roles(...DESK)
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record an outreach contact: new-birth, move-in or support visit (counted apart)',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ description: '{ outreachId }' })
+  @ApiForbiddenResponse({ description: "Another centre's family (audited)" })
+  async recordOutreach(
+    @Param('familyId', FamilyIdPipe) familyId: string,
+    @Body() dto: OutreachDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<{ outreachId: string }> {
+    await this.assertFamily(principal, familyId, req);
+    return this.families.recordOutreach(familyId, dto, this.actor(principal, req));
+  }
+
+  @Post('families/:familyId/withdrawal')
+  @Roles(...DESK)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The family leaves, or asks for its details to be removed',
+    description:
+      "Publishes RegistrationWithdrawn and each child's ChildRegistrationWithdrawn; the family " +
+      'is no longer listed or recorded against. Deletion everywhere follows from these events.',
+  })
+  @ApiOkResponse({ description: 'The family, withdrawn' })
+  async withdraw(
+    @Param('familyId', FamilyIdPipe) familyId: string,
+    @Body() dto: WithdrawalDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<FamilyView> {
+    await this.assertFamily(principal, familyId, req);
+    return familyView(await this.families.withdraw(familyId, dto, this.actor(principal, req)));
+  }
+
+  /** The caller serves the family's centre (403, audited) and the family exists (404). */
+  private async assertFamily(principal: Principal, familyId: string, req: Request): Promise<void> {
+    await this.access.assertServes(principal, centreOfFamilyId(familyId)!, req, familyId);
+    if (!this.families.get(familyId)) {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'no such family',
+      });
+    }
+  }
+
+  private actor(principal: Principal, req: Request) {
+    return { subject: principal.subject, ...idempotencyKeyOf(req) };
+  }
 }
 
 export function idempotencyKeyOf(req: Request): { idempotencyKey?: string } {
@@ -206,6 +294,8 @@ export function familyView(family: FamilyState) {
       key: childKey(c),
       nhsNumber: c.nhsNumber ?? c.link?.nhsNumber ?? null,
       nhsNumberFrom: c.nhsNumber ? 'form' : c.link ? `${c.link.method}-link` : null,
+      // Finding the NHS number of a child registered without one.
+      ...(c.match ? { match: c.match } : {}),
       givenName: c.givenName,
       familyName: c.familyName,
       birthDate: c.birthDate,

@@ -1,4 +1,4 @@
-import { factsOn, type FamilyState } from './family';
+import { childNhsNumber, factsOn, type FamilyState } from './family';
 
 export interface FamilySearch {
   surname?: string;
@@ -44,6 +44,7 @@ function normaliseText(value: string): string {
 export class FamilyIndex {
   private readonly byCentre = new Map<string, Map<string, Entry>>();
   private readonly byId = new Map<string, Entry>();
+  private readonly byNhsNumber = new Map<string, Set<string>>();
 
   put(family: FamilyState, today: string): void {
     const facts = factsOn(family, today);
@@ -65,6 +66,11 @@ export class FamilyIndex {
     };
     this.remove(family._id);
     this.byId.set(family._id, entry);
+    for (const nhs of nhsNumbersOf(family)) {
+      let families = this.byNhsNumber.get(nhs);
+      if (!families) this.byNhsNumber.set(nhs, (families = new Set<string>()));
+      families.add(family._id);
+    }
     let centre = this.byCentre.get(family.centreId);
     if (!centre) this.byCentre.set(family.centreId, (centre = new Map<string, Entry>()));
     centre.set(family._id, entry);
@@ -75,6 +81,20 @@ export class FamilyIndex {
     if (!held) return;
     this.byId.delete(familyId);
     this.byCentre.get(held.family.centreId)?.delete(familyId);
+    for (const nhs of nhsNumbersOf(held.family)) {
+      const families = this.byNhsNumber.get(nhs);
+      families?.delete(familyId);
+      if (families?.size === 0) this.byNhsNumber.delete(nhs);
+    }
+  }
+
+  /** Families with a child of this NHS number (given on the form or linked). */
+  withChild(nhsNumber: string): FamilyState[] {
+    return [...(this.byNhsNumber.get(nhsNumber) ?? [])].map((id) => this.byId.get(id)!.family);
+  }
+
+  all(): FamilyState[] {
+    return [...this.byId.values()].map((e) => e.family);
   }
 
   get(familyId: string): FamilyState | undefined {
@@ -113,4 +133,8 @@ export class FamilyIndex {
       )
       .map((e) => e.family);
   }
+}
+
+function nhsNumbersOf(family: FamilyState): string[] {
+  return family.children.map(childNhsNumber).filter((n): n is string => n !== undefined);
 }

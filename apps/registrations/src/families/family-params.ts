@@ -34,6 +34,17 @@ export class FamilyIdPipe implements PipeTransform<unknown, string> {
   }
 }
 
+/** A child id route parameter (a UUID), or 400 naming it. */
+@Injectable()
+export class ChildIdPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    if (typeof value === 'string' && UUID.test(value)) return value.toLowerCase();
+    throw problemsException([{ field: 'childId', reason: 'childId must be a UUID' }]);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value;
 

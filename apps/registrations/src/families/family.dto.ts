@@ -2,10 +2,16 @@ import {
   CARER_RELATIONSHIPS,
   EMPLOYMENT_STATUSES,
   HEARD_VIA,
+  OUTREACH_OUTCOMES,
+  OUTREACH_VISIT_TYPES,
+  WITHDRAWAL_REASONS,
   type CarerRelationship,
   type EmploymentStatus,
   type HeardVia,
   type KnownFlag,
+  type OutreachOutcome,
+  type OutreachVisitType,
+  type WithdrawalReason,
 } from '@lib/contracts';
 import { IsNhsNumber } from '@lib/nhs-number';
 import { normalisePostcode, UK_POSTCODE } from '@lib/platform';
@@ -221,4 +227,88 @@ export class RegisterFamilyDto {
   @IsOptional()
   @Matches(ISO_DATE, { message: 'registeredOn must be a date as YYYY-MM-DD' })
   registeredOn?: string;
+}
+
+export class EmploymentChangeDto {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    message: 'carerId must be a UUID',
+  })
+  carerId!: string;
+
+  @ApiProperty({ enum: EMPLOYMENT_STATUSES })
+  @IsIn(EMPLOYMENT_STATUSES, {
+    message: `employmentStatus must be one of ${EMPLOYMENT_STATUSES.join(', ')}`,
+  })
+  employmentStatus!: EmploymentStatus;
+}
+
+/**
+ * Facts that changed, with the date the change took effect (not overwritten: reach for a past
+ * period uses what was true then). At least one of loneParent, carers, address.
+ */
+export class FamilyChangeDto {
+  @ApiProperty({ format: 'date', description: 'The date the change took effect' })
+  @Matches(ISO_DATE, { message: 'effectiveDate must be a date as YYYY-MM-DD' })
+  effectiveDate!: string;
+
+  @ApiPropertyOptional({ enum: KNOWN_FLAGS })
+  @IsOptional()
+  @IsIn(KNOWN_FLAGS, { message: 'loneParent must be one of yes, no, unknown' })
+  loneParent?: KnownFlag;
+
+  @ApiPropertyOptional({ type: [EmploymentChangeDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CARERS)
+  @ValidateNested({ each: true })
+  @Type(() => EmploymentChangeDto)
+  carers?: EmploymentChangeDto[];
+
+  @ApiPropertyOptional({ type: AddressDto, description: 'The new address (a move)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+}
+
+export class OutreachDto {
+  @ApiProperty({ enum: OUTREACH_VISIT_TYPES })
+  @IsIn(OUTREACH_VISIT_TYPES, {
+    message: `visitType must be one of ${OUTREACH_VISIT_TYPES.join(', ')}`,
+  })
+  visitType!: OutreachVisitType;
+
+  @ApiProperty({ format: 'date' })
+  @Matches(ISO_DATE, { message: 'date must be a date as YYYY-MM-DD' })
+  date!: string;
+
+  @ApiProperty({ enum: OUTREACH_OUTCOMES })
+  @IsIn(OUTREACH_OUTCOMES, { message: `outcome must be one of ${OUTREACH_OUTCOMES.join(', ')}` })
+  outcome!: OutreachOutcome;
+
+  @ApiPropertyOptional({ description: 'The children the visit was about (ids); none: the family' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CHILDREN)
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    each: true,
+    message: 'childIds must be UUIDs',
+  })
+  childIds: string[] = [];
+}
+
+export class WithdrawalDto {
+  @ApiProperty({
+    enum: WITHDRAWAL_REASONS,
+    description: 'left: the family left the centre; erasure_requested: remove its details',
+  })
+  @IsIn(WITHDRAWAL_REASONS, { message: `reason must be one of ${WITHDRAWAL_REASONS.join(', ')}` })
+  reason!: WithdrawalReason;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Default: today' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'effectiveDate must be a date as YYYY-MM-DD' })
+  effectiveDate?: string;
 }

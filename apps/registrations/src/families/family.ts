@@ -51,6 +51,13 @@ export interface Child {
   sex?: 'M' | 'F' | 'I' | 'U';
   ethnicCategory?: string;
   disabilityOrSen: KnownFlag;
+  /**
+   * Finding the NHS number of a child registered without one: pending until matched; linked;
+   * waiting in the review queue; or unmatched (no candidate good enough).
+   */
+  match?: 'pending' | 'linked' | 'review' | 'unmatched';
+  /** NHS numbers a link to which was undone: never offered for this child again. */
+  rejectedNhsNumbers?: string[];
 }
 
 /** A change of facts with the date it took effect; earlier facts stay for past periods. */
