@@ -363,4 +363,49 @@ describe('registrations: matching registered children to known births', () => {
     }, 60_000);
     expect(linked).toMatchObject({ nhsNumber: early.nhsNumber, nhsNumberFrom: 'automatic-link' });
   });
+  it('should withhold a linked NHS number once the parent objects to sharing, and show it again after withdrawal', async () => {
+    const noor = birth({
+      givenName: 'Noor',
+      familyName: 'Vasquez-Hale',
+      motherFamilyName: 'Vasquez-Hale',
+      birthDate: '2026-02-21',
+      postcode: 'QN3 9PX',
+    });
+    await notify(noor);
+    await known(noor);
+    const res = await register(
+      [{ givenName: 'Noor', familyName: 'Vasquez-Hale', birthDate: '2026-02-21', sex: 'F' }],
+      { givenName: 'Marisol', familyName: 'Vasquez-Hale', birthDate: '1995-08-02' },
+      'QN3 9PX',
+    );
+    const familyId = res.body.familyId as string;
+    expect((res.body.children as ChildView[])[0]).toMatchObject({ nhsNumber: noor.nhsNumber });
+    const read = async () =>
+      (
+        (
+          await http()
+            .get(`/families/${familyId}`)
+            .auth(staff, { type: 'bearer' })
+            .set(PURPOSE)
+            .expect(200)
+        ).body.children as ChildView[]
+      )[0];
+    const post = (path: string) =>
+      request(births.app.getHttpServer())
+        .post(path)
+        .auth(feed, { type: 'bearer' })
+        .send({ effectiveDate: '2026-06-01' });
+    await post(`/births/${noor.nhsNumber}/sharing-objection`).expect(201);
+    const hidden = await eventually(async () => {
+      const c = await read();
+      return c.nhsNumberFrom === 'withheld' ? c : undefined;
+    });
+    expect(hidden).toMatchObject({ key: null, nhsNumber: null, nhsNumberFrom: 'withheld' });
+    await post(`/births/${noor.nhsNumber}/sharing-objection/withdrawal`).expect(201);
+    const shown = await eventually(async () => {
+      const c = await read();
+      return c.nhsNumber ? c : undefined;
+    });
+    expect(shown).toMatchObject({ nhsNumber: noor.nhsNumber, nhsNumberFrom: 'automatic-link' });
+  });
 });

@@ -93,7 +93,7 @@ export class FamiliesController {
       this.logger.warn({ err: error }, 'matching a registration failed; its children stay pending');
     });
     res.location(`/families/${registered._id}`);
-    return familyView(this.families.get(registered._id) ?? registered);
+    return this.view(this.families.get(registered._id) ?? registered);
   }
 
   @Get('centres/:centreId/families')
@@ -156,7 +156,7 @@ export class FamiliesController {
       });
     }
     await this.access.recordRead(principal, req, [familyId]);
-    return familyView(family);
+    return this.view(family);
   }
 
   @Post('families/:familyId/changes')
@@ -179,7 +179,7 @@ export class FamiliesController {
   ): Promise<FamilyView> {
     await this.assertFamily(principal, familyId, req);
     const family = await this.families.recordChange(familyId, dto, this.actor(principal, req));
-    return familyView(family);
+    return this.view(family);
   }
 
   @Post('families/:familyId/outreach')
@@ -218,7 +218,7 @@ export class FamiliesController {
     @Req() req: Request,
   ): Promise<FamilyView> {
     await this.assertFamily(principal, familyId, req);
-    return familyView(await this.families.withdraw(familyId, dto, this.actor(principal, req)));
+    return this.view(await this.families.withdraw(familyId, dto, this.actor(principal, req)));
   }
 
   /** The caller serves the family's centre (403, audited) and the family exists (404). */
@@ -231,6 +231,11 @@ export class FamiliesController {
         message: 'no such family',
       });
     }
+  }
+
+  /** The family for the desk, without NHS numbers health gave for children now under objection. */
+  private async view(family: FamilyState): Promise<FamilyView> {
+    return familyView(family, await this.linking.withheldLinks(family));
   }
 
   private actor(principal: Principal, req: Request) {
@@ -276,7 +281,7 @@ function familySummary(family: FamilyState): FamilySummary {
 export type FamilyView = ReturnType<typeof familyView>;
 
 /** The family for the desk: what was given, today's facts, and each child's key and NHS number. */
-export function familyView(family: FamilyState) {
+export function familyView(family: FamilyState, withheld: ReadonlySet<string> = new Set()) {
   const today = factsOn(family, ukToday());
   return {
     familyId: family._id,
@@ -291,9 +296,14 @@ export function familyView(family: FamilyState) {
     })),
     children: family.children.map((c) => ({
       childId: c.childId,
-      key: childKey(c),
-      nhsNumber: c.nhsNumber ?? c.link?.nhsNumber ?? null,
-      nhsNumberFrom: c.nhsNumber ? 'form' : c.link ? `${c.link.method}-link` : null,
+      ...(withheld.has(c.childId)
+        ? // Linked from health, now under a sharing objection: nothing from health is shown.
+          { key: null, nhsNumber: null, nhsNumberFrom: 'withheld' }
+        : {
+            key: childKey(c),
+            nhsNumber: c.nhsNumber ?? c.link?.nhsNumber ?? null,
+            nhsNumberFrom: c.nhsNumber ? 'form' : c.link ? `${c.link.method}-link` : null,
+          }),
       // Finding the NHS number of a child registered without one.
       ...(c.match ? { match: c.match } : {}),
       givenName: c.givenName,

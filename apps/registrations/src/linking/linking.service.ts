@@ -176,6 +176,20 @@ export class LinkingService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Children of the family whose NHS number came from health (a link) and who are now under a
+   * sharing objection: the desk shows them as the family gave them, nothing from health.
+   */
+  async withheldLinks(family: FamilyState): Promise<Set<string>> {
+    const withheld = new Set<string>();
+    for (const child of family.children) {
+      if (child.link && (await this.knownBirths.objectionInForce(child.link.nhsNumber))) {
+        withheld.add(child.childId);
+      }
+    }
+    return withheld;
+  }
+
   /** A manager's decision on a review: link to one of its candidates, or none of them. */
   async decide(childId: string, nhsNumber: string | null, by: string): Promise<ChildMatchOutcome> {
     const review = this.open.get(childId);
