@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CentreAccess } from '../access/centre-access';
-import { idempotencyKeyOf } from '../families/families.controller';
+import { actorOf } from '../access/actor';
 import { CentreIdPipe } from '../families/family-params';
 import { NewActivityDto, OUTREACH_TYPES, type Activity } from './activities';
 import { ActivitiesService } from './activities.service';
@@ -70,10 +70,7 @@ export class ActivitiesController {
     @Req() req: Request,
   ): Promise<ActivityView> {
     await this.access.assertServes(principal, centreId, req);
-    const activity = await this.activities.add(centreId, dto, {
-      subject: principal.subject,
-      ...idempotencyKeyOf(req),
-    });
+    const activity = await this.activities.add(centreId, dto, actorOf(principal, req));
     return view(activity);
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CentreAccess } from '../access/centre-access';
-import { idempotencyKeyOf } from '../families/families.controller';
+import { actorOf } from '../access/actor';
 import { CentreIdPipe } from '../families/family-params';
 import { AttendanceService, type Session } from './attendance.service';
 import { SessionRegisterDto } from './session.dto';
@@ -51,7 +51,7 @@ export class AttendanceController {
     const session = await this.attendance.recordSession(
       centreId,
       dto,
-      { subject: principal.subject, ...idempotencyKeyOf(req) },
+      actorOf(principal, req),
       (family) => this.access.assertServes(principal, family.centreId, req, family._id),
     );
     res.location(`/centres/${centreId}/sessions/${session._id}`);

@@ -24,6 +24,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { actorOf } from '../access/actor';
 import { CentreAccess } from '../access/centre-access';
 import { CentreDirectory } from '../centres/centre-directory';
 import { LinkingService } from '../linking/linking.service';
@@ -84,10 +85,7 @@ export class FamiliesController {
         message: `no centre ${centreId} in the geography (boundaries) loaded so far`,
       });
     }
-    const registered = await this.families.register(centreId, dto, {
-      subject: principal.subject,
-      ...idempotencyKeyOf(req),
-    });
+    const registered = await this.families.register(centreId, dto, actorOf(principal, req));
     // The registration stands whatever the match does: a failed match stays pending (retried).
     await this.linking.matchFamily(registered._id).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'matching a registration failed; its children stay pending');
@@ -178,7 +176,7 @@ export class FamiliesController {
     @Req() req: Request,
   ): Promise<FamilyView> {
     await this.assertFamily(principal, familyId, req);
-    const family = await this.families.recordChange(familyId, dto, this.actor(principal, req));
+    const family = await this.families.recordChange(familyId, dto, actorOf(principal, req));
     return this.view(family);
   }
 
@@ -198,7 +196,7 @@ export class FamiliesController {
     @Req() req: Request,
   ): Promise<{ outreachId: string }> {
     await this.assertFamily(principal, familyId, req);
-    return this.families.recordOutreach(familyId, dto, this.actor(principal, req));
+    return this.families.recordOutreach(familyId, dto, actorOf(principal, req));
   }
 
   @Post('families/:familyId/withdrawal')
@@ -218,7 +216,7 @@ export class FamiliesController {
     @Req() req: Request,
   ): Promise<FamilyView> {
     await this.assertFamily(principal, familyId, req);
-    return this.view(await this.families.withdraw(familyId, dto, this.actor(principal, req)));
+    return this.view(await this.families.withdraw(familyId, dto, actorOf(principal, req)));
   }
 
   /** The caller serves the family's centre (403, audited) and the family exists (404). */
@@ -237,15 +235,6 @@ export class FamiliesController {
   private async view(family: FamilyState): Promise<FamilyView> {
     return familyView(family, await this.linking.withheldLinks(family));
   }
-
-  private actor(principal: Principal, req: Request) {
-    return { subject: principal.subject, ...idempotencyKeyOf(req) };
-  }
-}
-
-export function idempotencyKeyOf(req: Request): { idempotencyKey?: string } {
-  const key = req.headers['idempotency-key'];
-  return typeof key === 'string' && key !== '' ? { idempotencyKey: key } : {};
 }
 
 export interface FamilySummary {
