@@ -90,10 +90,10 @@ export class LinkingService implements OnApplicationBootstrap {
     })();
   }
 
-  /** The centre's open reviews, oldest first. */
+  /** The centre's open reviews, oldest first (a family that left is no longer reviewed). */
   reviewsOf(centreId: string): MatchReview[] {
     return [...this.open.values()]
-      .filter((r) => r.centreId === centreId)
+      .filter((r) => r.centreId === centreId && !this.families.get(r.familyId)?.withdrawal)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
@@ -193,7 +193,7 @@ export class LinkingService implements OnApplicationBootstrap {
   /** A manager's decision on a review: link to one of its candidates, or none of them. */
   async decide(childId: string, nhsNumber: string | null, by: string): Promise<ChildMatchOutcome> {
     const review = this.open.get(childId);
-    if (!review)
+    if (!review || this.families.get(review.familyId)?.withdrawal)
       throw new NotFoundException({
         statusCode: 404,
         error: 'Not Found',
