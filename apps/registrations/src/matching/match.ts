@@ -1,5 +1,5 @@
 import { compareFamilyNames, compareGivenNames, nameAgreementRank } from './names';
-import { normalisePostcode } from './postcodes';
+import { normalisePostcode, usable as usablePostcode } from './postcodes';
 import { scoreCandidate, type CandidateScore } from './score';
 import type { FieldAgreements, KnownBirth, NameAgreement, RegisteredChild } from './types';
 
@@ -119,10 +119,12 @@ export function areMultipleBirthSiblings(a: KnownBirth, b: KnownBirth): boolean 
   ) {
     return true;
   }
-  const sameAddress =
-    a.postcode !== undefined &&
-    b.postcode !== undefined &&
-    normalisePostcode(a.postcode) === normalisePostcode(b.postcode);
+  // A pseudo-postcode (ZZ99) is no address: two births without one do not share a home.
+  const home = (p: string | undefined) => {
+    const normal = p === undefined ? undefined : normalisePostcode(p);
+    return normal !== undefined && usablePostcode(normal) ? normal : undefined;
+  };
+  const sameAddress = home(a.postcode) !== undefined && home(a.postcode) === home(b.postcode);
   const flagged = (a.multipleBirthOrder ?? 1) > 1 || (b.multipleBirthOrder ?? 1) > 1;
   if (!sameAddress && !flagged) return false;
   const family = compareFamilyNames(a.familyName, b.familyName);

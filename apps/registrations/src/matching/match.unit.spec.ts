@@ -258,3 +258,19 @@ describe('areMultipleBirthSiblings', () => {
     expect(areMultipleBirthSiblings(twinYusuf, olderSister)).toBe(false);
   });
 });
+
+describe('multiple-birth siblings and pseudo-postcodes', () => {
+  it('should not take two births of the same day without a fixed address for twins', () => {
+    const a = {
+      nhsNumber: '9995000008',
+      birthDate: '2026-01-02',
+      familyName: 'Quill',
+      postcode: 'ZZ99 3VZ',
+    };
+    const b = { ...a, nhsNumber: '9995000016' };
+    expect(areMultipleBirthSiblings(a, b)).toBe(false);
+    expect(
+      areMultipleBirthSiblings({ ...a, postcode: 'QX1 4ZZ' }, { ...b, postcode: 'QX1 4ZZ' }),
+    ).toBe(true);
+  });
+});

@@ -29,7 +29,7 @@ const POSTCODE_SHAPE = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
  * NHS pseudo-postcodes (ZZ99: no fixed abode, not known) say nothing about where a family lives,
  * so they compare as missing rather than as an address shared by everyone without one.
  */
-function usable(normal: string): boolean {
+export function usable(normal: string): boolean {
   return normal.length >= 5 && !normal.startsWith('ZZ99');
 }
 
