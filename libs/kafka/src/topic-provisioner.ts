@@ -3,6 +3,14 @@ import type { Logger } from 'pino';
 import { KafkaConnection } from './kafka-connection';
 
 const DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60 * 1000; // ARCHITECTURE.md: DLTs keep 30 days
+/** Attempts at creating and verifying the topics while the broker answers "not ready yet". */
+const ENSURE_ATTEMPTS = 8;
+
+interface WantedTopic {
+  topic: string;
+  numPartitions: number;
+  configEntries: { name: string; value: string }[];
+}
 
 export class TopicMismatchError extends Error {
   override name = 'TopicMismatchError';
@@ -20,7 +28,7 @@ export class TopicProvisioner {
   ) {}
 
   async ensureTopics(topics: TopicContract[]): Promise<void> {
-    const wanted = topics.flatMap((t) => {
+    const wanted = topics.flatMap((t): WantedTopic[] => {
       const partitions = t.partitions;
       return [
         // Event topics are the system's log, kept for replay: no time-based deletion.
@@ -37,6 +45,31 @@ export class TopicProvisioner {
       ];
     });
     const admin = await this.connection.adminClient();
+    // A freshly started or busy broker may answer metadata requests for topics it is still
+    // creating with a retriable error (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ensureWith(admin, wanted);
+        return;
+      } catch (error) {
+        // kafkajs marks protocol errors retriable, and wraps them when its own retries ran out.
+        const { retriable, cause } = error as {
+          retriable?: boolean;
+          cause?: { retriable?: boolean };
+        };
+        if (!(retriable === true || cause?.retriable === true) || attempt >= ENSURE_ATTEMPTS) {
+          throw error;
+        }
+        this.logger.warn({ attempt, err: error }, 'topic metadata not ready yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
+  private async ensureWith(
+    admin: Awaited<ReturnType<KafkaConnection['adminClient']>>,
+    wanted: WantedTopic[],
+  ): Promise<void> {
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
