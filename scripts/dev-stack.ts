@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { mongo } from 'mongoose';
+import { startDemo, type DemoHandle } from './support/synthetic-sender/demo';
 
 interface AppSpec {
   name: string;
@@ -30,10 +31,12 @@ const say = (line: string): void => {
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let infra: RunningInfra | undefined;
+  let demo: DemoHandle | undefined;
   let stopping = false;
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    demo?.stop();
     say('stopping apps…');
     await Promise.all(children.map((c) => stopChild(c)));
     say('stopping infrastructure…');
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
       );
     await Promise.all(APPS.map((app) => waitUntilReady(app)));
     printWhereToLook(infra);
+    // The demo (a synthetic LA fed through the real interfaces) never takes the stack down.
+    if (process.env.DEMO !== '0') demo = startDemo(demoOptions(infra));
   } catch (error) {
     say(`could not start: ${error instanceof Error ? error.message : String(error)}`);
     await stop(1);
@@ -166,6 +171,19 @@ async function seedDemoGeography(mongoUri: string): Promise<void> {
   }
 }
 
+function demoOptions(infra: RunningInfra): Parameters<typeof startDemo>[0] {
+  const url = (name: string): string =>
+    `http://127.0.0.1:${APPS.find((a) => a.name === name)!.port}`;
+  return {
+    birthsUrl: url('births'),
+    hvUrl: url('health-visits'),
+    registrationsUrl: url('registrations'),
+    reportingUrl: url('reporting'),
+    brokers: infra.kafkaBrokers,
+    say: (line) => process.stderr.write(`[demo] ${line}\n`),
+  };
+}
+
 function printWhereToLook(infra: RunningInfra): void {
   const rows = APPS.map(
     (a) =>
@@ -184,6 +202,9 @@ function printWhereToLook(infra: RunningInfra): void {
       '    curl -s -X POST http://127.0.0.1:3001/births -H "authorization: Bearer $FEED" \\',
       '      -H "content-type: application/json" -d \'{"nhsNumber":"9990000026","birthDate":"2026-11-02","postcode":"QX1 4ZZ"}\'',
       '    curl -s http://127.0.0.1:3004/journeys/9990000026 -H "authorization: Bearer $STAFF" -H "x-purpose: trying it"',
+      process.env.DEMO === '0'
+        ? '  (DEMO=0: no demo data)'
+        : '  demo data: a synthetic LA is generated (first start) and fed in; see the [demo] lines',
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),
