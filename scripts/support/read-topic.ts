@@ -36,6 +36,7 @@ export async function readTopicToEnd(
 
   const consumer = kafka.consumer({ groupId: `independent-${randomUUID()}` });
   let count = 0;
+  const visited = new Set<string>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -50,6 +51,10 @@ export async function readTopicToEnd(
             const end = ends.get(batch.partition) ?? 0n;
             for (const message of batch.messages) {
               if (BigInt(message.offset) >= end) break;
+              // A rebalance of this reader's group delivers a partition again: visit each once.
+              const at = `${batch.partition}:${message.offset}`;
+              if (visited.has(at)) continue;
+              visited.add(at);
               count++;
               visit({
                 partition: batch.partition,

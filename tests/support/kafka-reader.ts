@@ -12,12 +12,18 @@ export async function readIndependently(
   const kafka = new Kafka({ clientId: 'independent-reader', brokers: brokers(), logLevel: 0 });
   const consumer = kafka.consumer({ groupId: `independent-${randomUUID()}` });
   const seen: KafkaMessage[] = [];
+  // A rebalance of the reader's own group (a slow join on a busy machine) delivers a partition
+  // again from the start: each message is kept once, by partition and offset.
+  const delivered = new Set<string>();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const finished = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), timeoutMs);
     void consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
+        const at = `${partition}:${message.offset}`;
+        if (delivered.has(at)) return;
+        delivered.add(at);
         seen.push(message);
         if (done(seen)) {
           clearTimeout(timer);
