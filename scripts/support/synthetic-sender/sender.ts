@@ -46,6 +46,8 @@ export interface SendOptions {
   progressMode?: 'tty' | 'lines' | 'off';
   /** Stops between records (the state keeps the place). */
   signal?: AbortSignal;
+  /** The health-visits inbound consumer group (default: `$KAFKA_GROUP_PREFIX` + health-visits.inbound). */
+  inboundGroupId?: string;
 }
 
 export interface SendSummary {
@@ -649,7 +651,8 @@ export class SyntheticSender {
     });
     const admin = this.kafka.admin();
     await admin.connect();
-    const groupId = `${process.env.KAFKA_GROUP_PREFIX ?? ''}health-visits.inbound`;
+    const groupId =
+      this.options.inboundGroupId ?? `${process.env.KAFKA_GROUP_PREFIX ?? ''}health-visits.inbound`;
     try {
       const deadline = Date.now() + 180_000;
       for (;;) {
