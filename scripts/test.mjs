@@ -12,8 +12,12 @@ ensureDependencies(root);
 // Some end-to-end tests run an app as its own process (to kill it): they need the build.
 run(root, 'npm', ['run', '--silent', 'build']);
 
-const ISOLATED = 'consumer-crash';
-const ignore = (pattern) => ['--testPathIgnorePatterns', '/node_modules/', '/dist/', pattern];
+// Tests that flood a topic, or must be the only consumer of one, get a broker of their own:
+// other tests' new consumer groups read topics from the beginning (they would wade through a
+// flood), and another test's health-visits app would also take (and publish again) the inbound
+// contacts that the contacts test and the synthetic LA count exactly.
+const ISOLATED = ['consumer-crash', 'health-visit-contacts\\.e2e', 'synthetic-la'];
+const ignore = (patterns) => ['--testPathIgnorePatterns', '/node_modules/', '/dist/', ...patterns];
 const tiers = [
   { name: 'unit', args: ['--selectProjects', 'unit'] },
   // One jest run for both tiers that need infrastructure: it is started once.
@@ -21,9 +25,10 @@ const tiers = [
     name: 'int+e2e',
     args: ['--selectProjects', 'int', 'e2e', '--maxWorkers=2', ...ignore(ISOLATED)],
   },
-  // Tests that flood a topic get a broker of their own, so that other tests' new consumer
-  // groups, which read topics from the beginning, do not have to wade through their backlog.
-  { name: 'isolated e2e', args: ['--selectProjects', 'e2e', '--testPathPattern', ISOLATED] },
+  ...ISOLATED.map((pattern) => ({
+    name: `isolated e2e (${pattern.replace(/\\.*$/, '')})`,
+    args: ['--selectProjects', 'e2e', '--testPathPattern', pattern],
+  })),
 ];
 const extra = process.argv.slice(2);
 const out = mkdtempSync(join(tmpdir(), 'eyb-jest-'));
