@@ -5,7 +5,7 @@
  *   synthetic-send send --in DIR [--births-url U] [--hv-url U] [--registrations-url U]
  *                       [--brokers 127.0.0.1:9092] [--months N] [--state FILE] [--rate-per-second R]
  *   synthetic-send check --in DIR [--state FILE]
- *   synthetic-send run --seed N --as-of YYYY-MM-DD [--scale S] [--out DIR] [--start-stack] [send options]
+ *   synthetic-send run --seed N --as-of YYYY-MM-DD [--scale S] [--span-months M] [--out DIR] [--start-stack] [send options]
  *
  * `send` keeps its place in the state file (default DIR/.send/state.json): a second run sends
  * nothing already sent. Each record's answer goes to outcomes.ndjson next to the state file.
@@ -34,7 +34,7 @@ const USAGE = `usage:
                       [--registrations-url http://127.0.0.1:3002] [--brokers 127.0.0.1:9092]
                       [--months N] [--state FILE] [--rate-per-second R]
   synthetic-send check --in DIR [--state FILE]
-  synthetic-send run --seed N --as-of YYYY-MM-DD [--scale S] [--out DIR] [--start-stack] [send options]`;
+  synthetic-send run --seed N --as-of YYYY-MM-DD [--scale S] [--span-months M] [--out DIR] [--start-stack] [send options]`;
 
 const say = (line: string): boolean => process.stderr.write(`[synthetic-send] ${line}\n`);
 
@@ -56,6 +56,7 @@ const FLAGS = new Set([
   '--as-of',
   '--scale',
   '--out',
+  '--span-months',
 ]);
 
 export function parseArgs(argv: string[]): {
@@ -180,6 +181,9 @@ async function main(argv: string[]): Promise<number> {
           asOf,
           out,
           ...(flags.has('--scale') ? { scale: flags.get('--scale')! } : {}),
+          ...(flags.has('--span-months')
+            ? { extra: ['--span-months', flags.get('--span-months')!] }
+            : {}),
         });
       }
       const dir = resolve(inDir ?? out);
