@@ -77,8 +77,14 @@ export class ShardOutput {
     list.push(`${key}\t${file}\t${payload}\t${truth ? JSON.stringify(truth) : ''}`);
   }
 
-  world(event: WorldEvent): void {
-    this.emit('world', dayOfIso(event.date), 'truth/world.ndjson', JSON.stringify(event));
+  /** A world event; `reportedOn`: the day the first record the services accept about it is sent
+   * (absent when none is sent by the as-of date), so expected figures use only what they know. */
+  world(event: WorldEvent, reportedOn?: number | null): void {
+    const line: WorldEvent =
+      reportedOn === undefined || reportedOn === null || !Number.isFinite(reportedOn)
+        ? event
+        : { ...event, reportedOn: isoOf(reportedOn) };
+    this.emit('world', dayOfIso(event.date), 'truth/world.ndjson', JSON.stringify(line));
   }
 }
 
@@ -349,9 +355,9 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
     path: string,
     body: unknown,
     resend = false,
-  ): void {
+  ): number | null {
     const sendDay = Math.max(eventSendDay, kid.knownDay);
-    if (!send(sendDay)) return;
+    if (!send(sendDay)) return null;
     const payload = JSON.stringify({ method: 'POST', path, body });
     out.emit('births-api', sendDay, `births/api/${month(sendDay)}.ndjson`, payload, {
       subject: kid.nhs,
@@ -367,6 +373,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
         });
       }
     }
+    return sendDay;
   }
 
   // ---- health visiting ------------------------------------------------------------------------
@@ -379,8 +386,8 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
     day: number,
     extra: Partial<ContactBody>,
     allowFaults: boolean,
-  ): void {
-    if (day > ctx.asOfDay) return;
+  ): number | null {
+    if (day > ctx.asOfDay) return null;
     const provider = geo.hvOrgs[geo.clusterOfLsoa[lsoaIdx]];
     const body: ContactBody = {
       sourceSystem: provider.sourceSystem,
@@ -420,7 +427,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
       }
       return true;
     };
-    out.world({
+    const happened: WorldEvent = {
       kind: 'hv-contact',
       date: body.contactDate,
       contact: {
@@ -437,68 +444,78 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
         ...(body.asq3Completed !== undefined ? { asq3Completed: body.asq3Completed } : {}),
         sharingStatus: body.sharingStatus as 'not_asked',
       },
-    });
-    let sendDay = firstSend(day);
-    if (allowFaults && kid) {
-      const u = rng.float();
-      const pInvalid = rateFor('contactInvalidNhsNumber');
-      const pBadDate = extractChannel ? rateFor('contactBadDate') : 0;
-      // Only 6-8 week reviews get the impossible type: scaled so ~the table's share of all contacts.
-      const pImpossible =
-        contactType === 'review_6_8_week' ? rateFor('contactImpossibleReview') * 4 : 0;
-      let faulty = false;
-      if (u < pInvalid) {
-        const bad = { ...body, nhsNumber: withWrongCheckDigit(body.nhsNumber) };
-        emit(sendDay, bad, { subject: kid.nhs, fault: 'invalid-nhs-number', treatment: { expect: 'rejected',
+    };
+    const reportedOn = sendContact();
+    out.world(happened, reportedOn);
+    return reportedOn;
+
+    /** Sends the contact (faults first, then the accepted record): the accepted one's day. */
+    function sendContact(): number | null {
+      let sendDay = firstSend(day);
+      if (allowFaults && kid) {
+        const u = rng.float();
+        const pInvalid = rateFor('contactInvalidNhsNumber');
+        const pBadDate = extractChannel ? rateFor('contactBadDate') : 0;
+        // Only 6-8 week reviews get the impossible type: scaled so ~the table's share of all contacts.
+        const pImpossible =
+          contactType === 'review_6_8_week' ? rateFor('contactImpossibleReview') * 4 : 0;
+        let faulty = false;
+        if (u < pInvalid) {
+          const bad = { ...body, nhsNumber: withWrongCheckDigit(body.nhsNumber) };
+          emit(sendDay, bad, { subject: kid.nhs, fault: 'invalid-nhs-number', treatment: { expect: 'rejected',
           reason: extractChannel ? 'nhs_number: fails the Modulus 11 check digit' : 'nhsNumber: nhsNumber fails the Modulus 11 check digit' } }); // prettier-ignore
-        faulty = true;
-      } else if (u < pInvalid + pBadDate) {
-        const bad = { ...body, contactDate: `${body.contactDate.slice(0, 8)}32` };
-        emit(sendDay, bad, { subject: kid.nhs, fault: 'bad-date', treatment: { expect: 'rejected', reason: 'contact_date: must be a real date, YYYY-MM-DD' } }); // prettier-ignore
-        faulty = true;
-      } else if (
-        u < pInvalid + pBadDate + pImpossible &&
-        kid.bornHere &&
-        sendMonthAfter(kid.knownDay, sendDay)
-      ) {
-        // Coded as a 2-2½ year review: impossible at 6-8 weeks once births has told HV the birth date.
-        const bad: ContactBody = { ...body, contactType: 'review_2_2_5_year' };
-        delete bad.feedingStatus;
-        const age = day - kid.birthDay;
-        emit(sendDay, bad, { subject: kid.nhs, fault: 'impossible-review', treatment: { expect: 'rejected',
+          faulty = true;
+        } else if (u < pInvalid + pBadDate) {
+          const bad = { ...body, contactDate: `${body.contactDate.slice(0, 8)}32` };
+          emit(sendDay, bad, { subject: kid.nhs, fault: 'bad-date', treatment: { expect: 'rejected', reason: 'contact_date: must be a real date, YYYY-MM-DD' } }); // prettier-ignore
+          faulty = true;
+        } else if (
+          u < pInvalid + pBadDate + pImpossible &&
+          kid.bornHere &&
+          sendMonthAfter(kid.knownDay, sendDay)
+        ) {
+          // Coded as a 2-2½ year review: impossible at 6-8 weeks once births has told HV the birth date.
+          const bad: ContactBody = { ...body, contactType: 'review_2_2_5_year' };
+          delete bad.feedingStatus;
+          const age = day - kid.birthDay;
+          emit(sendDay, bad, { subject: kid.nhs, fault: 'impossible-review', treatment: { expect: 'rejected',
           reason: `${extractChannel ? 'contact_type' : 'contactType'}: a review_2_2_5_year is not possible for a child ${describeAge(age)} old on ${body.contactDate} (possible from 17 months to 4.0 years)` } }); // prettier-ignore
-        faulty = true;
+          faulty = true;
+        }
+        if (faulty) sendDay = nextSend(sendDay); // corrected and sent again
       }
-      if (faulty) sendDay = nextSend(sendDay); // corrected and sent again
-    }
-    if (!emit(sendDay, body, { subject: kid?.nhs ?? subjectNhs, treatment: ACCEPTED })) return;
-    if (rng.chance(rateFor('resend'))) {
-      emit(nextSend(sendDay), body, {
-        subject: kid?.nhs ?? subjectNhs,
-        fault: 'resend',
-        treatment: DUPLICATE,
-      });
-    }
-    if (provider.channel === 'hv-api' && kid && rng.chance(rateFor('contactCancelled'))) {
-      // A contact entered in error on the same child, then cancelled by the HV system.
-      const wrong: ContactBody = {
-        ...body,
-        sourceContactId: `HV-${plan.id}-${hvSeq++}`,
-        contactType: 'other',
-      };
-      delete wrong.feedingStatus;
-      delete wrong.asq3Completed;
-      if (
-        emit(sendDay, wrong, { subject: kid.nhs, fault: 'entered-in-error', treatment: ACCEPTED })
-      ) {
-        const cancelDay = sendDay + rng.int(1, 10);
-        if (send(cancelDay)) {
-          const key = { sourceSystem: wrong.sourceSystem, organisationCode: wrong.organisationCode, sourceContactId: wrong.sourceContactId }; // prettier-ignore
-          out.emit('hv-api', cancelDay, `health-visits/api/${month(cancelDay)}.ndjson`,
+      if (!emit(sendDay, body, { subject: kid?.nhs ?? subjectNhs, treatment: ACCEPTED }))
+        return null;
+      const acceptedOn = sendDay;
+      if (rng.chance(rateFor('resend'))) {
+        emit(nextSend(sendDay), body, {
+          subject: kid?.nhs ?? subjectNhs,
+          fault: 'resend',
+          treatment: DUPLICATE,
+        });
+      }
+      if (provider.channel === 'hv-api' && kid && rng.chance(rateFor('contactCancelled'))) {
+        // A contact entered in error on the same child, then cancelled by the HV system.
+        const wrong: ContactBody = {
+          ...body,
+          sourceContactId: `HV-${plan.id}-${hvSeq++}`,
+          contactType: 'other',
+        };
+        delete wrong.feedingStatus;
+        delete wrong.asq3Completed;
+        if (
+          emit(sendDay, wrong, { subject: kid.nhs, fault: 'entered-in-error', treatment: ACCEPTED })
+        ) {
+          const cancelDay = sendDay + rng.int(1, 10);
+          if (send(cancelDay)) {
+            const key = { sourceSystem: wrong.sourceSystem, organisationCode: wrong.organisationCode, sourceContactId: wrong.sourceContactId }; // prettier-ignore
+            out.emit('hv-api', cancelDay, `health-visits/api/${month(cancelDay)}.ndjson`,
             JSON.stringify({ org: wrong.organisationCode, method: 'POST', path: '/contacts/cancellation', body: key }),
             { subject: kid.nhs, fault: 'cancellation', treatment: ACCEPTED }); // prettier-ignore
+          }
         }
       }
+      return acceptedOn;
     }
   }
 
@@ -520,45 +537,40 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
 
     for (const kid of kids) {
       if (kid.bornHere) {
-        out.world({ kind: 'born', date: kid.birth.birthDate, birth: kid.birth });
+        out.world({ kind: 'born', date: kid.birth.birthDate, birth: kid.birth }, kid.knownDay);
       }
     }
     if (residences[1]) {
       const r = residences[1];
       for (const kid of kids.filter((k) => alive(k, r.from))) {
-        out.world({ kind: 'moved', date: isoOf(r.from), nhsNumber: kid.nhs, from: residences[0].address, to: r.address }); // prettier-ignore
-        birthsApi(kid, r.from + rng.int(2, 30), `/births/${kid.nhs}/moves`, {
+        const reportedOn = birthsApi(kid, r.from + rng.int(2, 30), `/births/${kid.nhs}/moves`, {
           direction: 'within', effectiveDate: isoOf(r.from), postcode: r.address.postcode, addressLine1: r.address.line1, town: r.address.town,
         }, true); // prettier-ignore
+        out.world({ kind: 'moved', date: isoOf(r.from), nhsNumber: kid.nhs, from: residences[0].address, to: r.address }, reportedOn); // prettier-ignore
       }
     }
     if (outDay <= ctx.asOfDay) {
       for (const kid of kids.filter((k) => alive(k, outDay))) {
-        out.world({
-          kind: 'moved',
-          date: isoOf(outDay),
-          nhsNumber: kid.nhs,
-          from: residenceAt(outDay - 1).address,
-        });
-        birthsApi(kid, outDay + rng.int(2, 30), `/births/${kid.nhs}/moves`, { direction: 'out', effectiveDate: isoOf(outDay) }, true); // prettier-ignore
+        const reportedOn = birthsApi(kid, outDay + rng.int(2, 30), `/births/${kid.nhs}/moves`, { direction: 'out', effectiveDate: isoOf(outDay) }, true); // prettier-ignore
+        out.world(
+          { kind: 'moved', date: isoOf(outDay), nhsNumber: kid.nhs, from: residenceAt(outDay - 1).address },
+          reportedOn,
+        ); // prettier-ignore
       }
     }
     for (const kid of kids) {
       if (kid.deathDay <= lastResident) {
-        out.world({ kind: 'died', date: isoOf(kid.deathDay), nhsNumber: kid.nhs });
-        birthsApi(kid, kid.deathDay + rng.int(1, 7), `/births/${kid.nhs}/death`, { dateOfDeath: isoOf(kid.deathDay) }, true); // prettier-ignore
+        const reportedOn = birthsApi(kid, kid.deathDay + rng.int(1, 7), `/births/${kid.nhs}/death`, { dateOfDeath: isoOf(kid.deathDay) }, true); // prettier-ignore
+        out.world({ kind: 'died', date: isoOf(kid.deathDay), nhsNumber: kid.nhs }, reportedOn);
       }
       if (kid.birth.sharingObjection && rng.chance(rateFor('objectionLaterWithdrawn'))) {
         const day = kid.birthDay + rng.int(30, 400);
         if (day <= ctx.asOfDay) {
-          out.world({
-            kind: 'sharing-choice',
-            date: isoOf(day),
-            nhsNumber: kid.nhs,
-            objects: false,
-            statedAt: 'births',
-          });
-          birthsApi(kid, day + rng.int(1, 10), `/births/${kid.nhs}/sharing-objection/withdrawal`, { effectiveDate: isoOf(day) }); // prettier-ignore
+          const reportedOn = birthsApi(kid, day + rng.int(1, 10), `/births/${kid.nhs}/sharing-objection/withdrawal`, { effectiveDate: isoOf(day) }); // prettier-ignore
+          out.world(
+            { kind: 'sharing-choice', date: isoOf(day), nhsNumber: kid.nhs, objects: false, statedAt: 'births' },
+            reportedOn,
+          ); // prettier-ignore
         }
       }
     }
@@ -581,8 +593,12 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
         rng.chance(rateFor('feedingStatusMissing'))
           ? {}
           : { feedingStatus: bf ? (rng.chance(rateFor('totallyOfBreastfed')) ? 'totally_breastfed' : 'partially_breastfed') : 'not_breastfed' }; // prettier-ignore
-      const review = (type: ContactType, day: number, extra: Partial<ContactBody>) => {
-        if (!resident(kid, day)) return;
+      const review = (
+        type: ContactType,
+        day: number,
+        extra: Partial<ContactBody>,
+      ): number | null => {
+        if (!resident(kid, day)) return null;
         const r = residenceAt(day);
         if (rng.chance(rateFor('reviewDidNotAttend')) && type !== 'new_birth_visit') {
           const dna: Partial<ContactBody> = { ...extra, outcome: 'did_not_attend' };
@@ -590,9 +606,9 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
           delete dna.asq3Completed;
           hvContact(kid, kid.nhs, r.lsoaIdx, type, day, dna, true);
           day += rng.int(7, 14);
-          if (!resident(kid, day)) return;
+          if (!resident(kid, day)) return null;
         }
-        hvContact(kid, kid.nhs, r.lsoaIdx, type, day, extra, true);
+        return hvContact(kid, kid.nhs, r.lsoaIdx, type, day, extra, true);
       };
       // New-birth visit: mostly by day 14, some late, some missed; a move-in gets none.
       if (kid.bornHere) {
@@ -600,15 +616,15 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
         const nbvDay = u < rateFor('nbvWithin14Days') ? at(rng.int(7, 14)) : u < rateFor('nbvWithin14Days') + rateFor('nbvLate') ? at(rng.int(15, 40)) : Infinity; // prettier-ignore
         if (nbvDay !== Infinity) {
           const objects = rng.chance(rateFor('objectionAtNbv'));
-          if (objects && resident(kid, nbvDay)) {
-            out.world({ kind: 'sharing-choice', date: isoOf(nbvDay), nhsNumber: kid.nhs, objects: true, statedAt: 'hv-contact' }); // prettier-ignore
-          }
-          review('new_birth_visit', nbvDay, {
+          const reportedOn = review('new_birth_visit', nbvDay, {
             ...feeding(breastfedNbv),
             maternalSmoking: kid.birth.smokingAtDelivery === 'Y' ? 'smoker' : kid.birth.smokingAtDelivery === 'N' ? 'non_smoker' : 'unknown',
             referredToCentre: rng.chance(0.3),
             sharingStatus: objects ? 'objects' : 'not_asked',
           }); // prettier-ignore
+          if (objects && resident(kid, nbvDay)) {
+            out.world({ kind: 'sharing-choice', date: isoOf(nbvDay), nhsNumber: kid.nhs, objects: true, statedAt: 'hv-contact' }, reportedOn); // prettier-ignore
+          }
         }
       }
       const u68 = rng.float();
@@ -803,7 +819,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
     out.emit('registrations-api', regSend, regFile(regSend),
       JSON.stringify({ method: 'POST', path: `/centres/${centreId}/families`, body: body(false), idempotencyKey: `reg-${familyRef}`, refs }),
       { subject: familyRef, ...(children.some((c) => c.formErrors.length > 0) ? { fault: 'form-errors' } : {}), treatment: ACCEPTED }); // prettier-ignore
-    out.world({ kind: 'family-registered', date: isoOf(regDay), family });
+    out.world({ kind: 'family-registered', date: isoOf(regDay), family }, regSend);
 
     const regPath = (suffix: string) => `/families/{family:${familyRef}}/${suffix}`;
     // Outreach: a home visit soon after registration, more in deprived areas.
@@ -822,7 +838,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
           out.emit('registrations-api', sendDay, regFile(sendDay),
             JSON.stringify({ method: 'POST', path: regPath('outreach'), body: { visitType, date: isoOf(day), outcome, childIds: childRefs.map((r) => `{child:${r}}`) }, idempotencyKey: `out-${familyRef}` }),
             { subject: familyRef, treatment: ACCEPTED }); // prettier-ignore
-          out.world({ kind: 'outreach', date: isoOf(day), outreach: { outreachRef: `out-${familyRef}`, familyRef, visitType, outcome, childRefs } }); // prettier-ignore
+          out.world({ kind: 'outreach', date: isoOf(day), outreach: { outreachRef: `out-${familyRef}`, familyRef, visitType, outcome, childRefs } }, sendDay); // prettier-ignore
         }
       }
     }
@@ -835,7 +851,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
         out.emit('registrations-api', sendDay, regFile(sendDay),
           JSON.stringify({ method: 'POST', path: regPath('changes'), body: { effectiveDate: isoOf(day), loneParent }, idempotencyKey: `chg-${familyRef}` }),
           { subject: familyRef, treatment: ACCEPTED }); // prettier-ignore
-        out.world({ kind: 'family-changed', date: isoOf(day), familyRef, loneParent });
+        out.world({ kind: 'family-changed', date: isoOf(day), familyRef, loneParent }, sendDay);
       }
     }
     // Sessions: this family's attendances at its centre's activities.
@@ -864,11 +880,10 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
       out.emit('registrations-api', sendDay, regFile(sendDay),
         JSON.stringify({ method: 'POST', path: `/centres/${centreId}/sessions`, body: { activityId: `{activity:${activityRef}}`, date: isoOf(day), attendees }, idempotencyKey: sessionRef }),
         { subject: familyRef, treatment: ACCEPTED }); // prettier-ignore
-      out.world({
-        kind: 'session',
-        date: isoOf(day),
-        session: { sessionRef, centreId, activityRef, attendees },
-      });
+      out.world(
+        { kind: 'session', date: isoOf(day), session: { sessionRef, centreId, activityRef, attendees } },
+        sendDay,
+      ); // prettier-ignore
     });
   }
 
@@ -896,13 +911,6 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
     const moveDay = plan.monthStart + rng.int(0, plan.days - 1);
     const birthDay = moveDay - rng.int(20, 700);
     const [kid] = makeDelivery(1, false, birthDay, lsoaIdx);
-    out.world({
-      kind: 'moved',
-      date: isoOf(moveDay),
-      nhsNumber: kid.nhs,
-      to: kid.birth.address,
-      birth: kid.birth,
-    });
     const sendDay = moveDay + rng.int(3, 20);
     if (send(sendDay)) {
       const warn = kid.birth.address.lsoa === undefined;
@@ -917,6 +925,10 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
       });
       kid.knownDay = sendDay;
     }
+    out.world(
+      { kind: 'moved', date: isoOf(moveDay), nhsNumber: kid.nhs, to: kid.birth.address, birth: kid.birth },
+      kid.knownDay,
+    ); // prettier-ignore
     live([kid], moveDay, lsoaIdx);
   }
   return out;

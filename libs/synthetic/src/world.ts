@@ -107,7 +107,7 @@ export interface BirthFact {
 // ---------------------------------------------------------------------------------------------
 // What happened, in date order (the world's event log)
 
-export type WorldEvent =
+export type WorldEvent = (
   | { kind: 'born'; date: IsoDate; birth: BirthFact }
   /** A child born elsewhere moves into the LA (`from` absent) or within it, or out of it (`to` absent). */
   | {
@@ -145,7 +145,15 @@ export type WorldEvent =
       date: IsoDate;
       familyRef: string;
       reason: 'left' | 'erasure_requested';
-    };
+    }
+) & {
+  /**
+   * The day the first record the services accept about this event was sent; absent when none
+   * was sent by the as-of date (the services do not know it). Expected figures use only events
+   * with a `reportedOn`.
+   */
+  reportedOn?: IsoDate;
+};
 
 export interface HvContactFact {
   /** The HV system's own id: with system and organisation, the idempotency key. */
