@@ -103,12 +103,19 @@ async function runDemo(options: DemoOptions, signal: AbortSignal): Promise<void>
     progressMode: 'lines' as const,
     log: (line: string) => say(`  ${line}`),
   };
-  if (months.length > 1) {
+  // The last DEMO_FEED_MONTHS months (default 2: some six weeks of records) are fed slowly, so
+  // figures keep moving for a while after the start; the rest goes in as fast as it can.
+  const feedMonths = Math.min(
+    months.length,
+    Math.max(1, Math.floor(Number(process.env.DEMO_FEED_MONTHS ?? 2)) || 1),
+  );
+  const loadMonths = months.length - feedMonths;
+  if (loadMonths > 0) {
     const started = Date.now();
     say(
-      `loading ${months[0]}…${months[months.length - 2]} (${months.length - 1} months) as fast as the services take it…`,
+      `loading ${months[0]}…${months[loadMonths - 1]} (${loadMonths} months) as fast as the services take it…`,
     );
-    const first = await new SyntheticSender({ ...base, months: months.length - 1 }).send();
+    const first = await new SyntheticSender({ ...base, months: loadMonths }).send();
     if (signal.aborted) return;
     say(
       `loaded: ${first.sent} records sent this time in ${((Date.now() - started) / 1000).toFixed(0)} s ` +
@@ -118,7 +125,7 @@ async function runDemo(options: DemoOptions, signal: AbortSignal): Promise<void>
   const rate = options.ratePerSecond ?? Number(process.env.DEMO_RATE ?? 2);
   printWhereToLook(options, data);
   say(
-    `feeding ${months[months.length - 1] ?? 'the data'} at ${rate} records/s; answers in ${outcomesFileOf(stateFile)}`,
+    `feeding ${months.slice(loadMonths).join(', ') || 'the data'} at ${rate} records/s; answers in ${outcomesFileOf(stateFile)}`,
   );
   const last = await new SyntheticSender({ ...base, pacer: new Pacer(rate) }).send();
   if (signal.aborted) return;

@@ -75,9 +75,7 @@ export type EthnicGroup = (typeof ETHNIC_GROUPS)[number];
 
 /** `all`, `teenage_mother:yes|no|unknown` or `ethnic_group:<group>`. */
 export type BreakdownId =
-  | 'all'
-  | `teenage_mother:${'yes' | 'no' | 'unknown'}`
-  | `ethnic_group:${EthnicGroup}`;
+  'all' | `teenage_mother:${'yes' | 'no' | 'unknown'}` | `ethnic_group:${EthnicGroup}`;
 
 export const BREAKDOWNS: readonly BreakdownId[] = [
   'all',
@@ -106,10 +104,7 @@ export interface IndicatorCounts extends Proportion {
 
 export type Comparison = 'similar' | 'better' | 'worse' | 'higher' | 'lower' | 'not_compared';
 export type Change =
-  | 'significant_increase'
-  | 'significant_decrease'
-  | 'no_significant_change'
-  | 'not_compared';
+  'significant_increase' | 'significant_decrease' | 'no_significant_change' | 'not_compared';
 
 export interface IndicatorFigures {
   area: string;
