@@ -1,5 +1,6 @@
 import { ServiceCoreModule } from '@lib/platform';
 import { Module } from '@nestjs/common';
+import { FiguresModule } from './figures/figures.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { ReportingConfig } from './reporting.config';
 
@@ -7,6 +8,7 @@ import { ReportingConfig } from './reporting.config';
   imports: [
     ServiceCoreModule.forService({ service: 'reporting', config: ReportingConfig }),
     JourneysModule,
+    FiguresModule,
   ],
 })
 export class ReportingAppModule {}

@@ -35,6 +35,13 @@ export interface EventConsumerOptions {
   retryBackoffMs?: number;
   /** Drops events this group already applied (by CloudEvent id). */
   processedEvents?: ProcessedEventStore;
+  /**
+   * An in-memory projection: every start reads the topics from offset 0 under a group id of
+   * its own and commits nothing (the projection drops duplicates itself).
+   */
+  replay?: boolean;
+  /** After each batch: the next offset to read on that partition (for catch-up tracking). */
+  onProgress?: (topic: string, partition: number, nextOffset: number) => void;
 }
 
 /**
@@ -77,7 +84,7 @@ export class EventConsumer {
     // A new group reads from the beginning: projections are built from the whole log.
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
-      autoCommit: true,
+      autoCommit: this.options.replay !== true,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
@@ -127,6 +134,7 @@ export class EventConsumer {
       ? await processed.appliedAmong(this.options.groupId, ids)
       : new Set<string>();
     const applied: string[] = [];
+    let next: number | undefined;
     try {
       for (const { message, check } of checked) {
         // After a rebalance the batch may belong to someone else now: stop without resolving.
@@ -145,6 +153,7 @@ export class EventConsumer {
           applied.push(check.event.id);
         }
         resolveOffset(message.offset);
+        next = Number(message.offset) + 1;
         await heartbeat();
       }
     } finally {
@@ -152,7 +161,8 @@ export class EventConsumer {
       // events whose effects exist, and the handlers are idempotent.
       await processed?.markAll(this.options.groupId, applied);
     }
-    await commitOffsetsIfNecessary();
+    if (next !== undefined) this.options.onProgress?.(batch.topic, batch.partition, next);
+    if (this.options.replay !== true) await commitOffsetsIfNecessary();
   }
 
   /** Applies one valid event with bounded retries; false when it was dead-lettered instead. */

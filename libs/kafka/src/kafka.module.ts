@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ContractRegistry } from '@lib/contracts';
 import { ServiceConfig } from '@lib/config';
 import { ROOT_LOGGER } from '@lib/logging';
@@ -37,6 +38,17 @@ export class EventConsumerFactory {
   ) {}
 
   create(options: EventConsumerOptions): EventConsumer {
+    if (options.replay) {
+      // A group of its own per start, so it reads from offset 0; no processed-event marks.
+      const groupId = `${this.config.KAFKA_GROUP_PREFIX}${options.groupId}.${randomUUID()}`;
+      return new EventConsumer(
+        this.connection,
+        this.registry,
+        this.producer,
+        this.logger.child({ component: 'consumer', groupId }),
+        { ...options, groupId },
+      );
+    }
     const groupId = `${this.config.KAFKA_GROUP_PREFIX}${options.groupId}`;
     const processedEvents =
       options.processedEvents ??

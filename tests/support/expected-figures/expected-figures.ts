@@ -4,7 +4,13 @@
  * reporting service but the output types.
  */
 import type { GeographyBoundariesV1 } from '@lib/contracts';
-import type { BirthFact, FamilyFact, HvContactFact, RegisteredChildFact, WorldEvent } from '@lib/synthetic';
+import type {
+  BirthFact,
+  FamilyFact,
+  HvContactFact,
+  RegisteredChildFact,
+  WorldEvent,
+} from '@lib/synthetic';
 import {
   BREAKDOWNS,
   INDICATORS,
@@ -41,7 +47,11 @@ export const WILSON_Z = 1.959964;
 // Dates
 
 function toUtc(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
 }
 
 function fromUtc(ms: number): string {
@@ -185,6 +195,8 @@ interface Model {
   families: Map<string, Family>;
   registrationsByChild: Map<string, Registration[]>;
   attendances: Attendance[];
+  /** The same attendances, by the child's NHS number (linked ones only). */
+  attendancesByChild: Map<string, Attendance[]>;
   centreContacts: Map<string, CentreContact[]>;
   hvContacts: Map<string, { date: string; contact: HvContactFact }[]>;
   centreOfLsoa: Map<string, string>;
@@ -202,11 +214,18 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
   const families = new Map<string, Family>();
   const registrationsByChild = new Map<string, Registration[]>();
   const attendances: Attendance[] = [];
+  const attendancesByChild = new Map<string, Attendance[]>();
   const centreContacts = new Map<string, CentreContact[]>();
   const hvContacts = new Map<string, { date: string; contact: HvContactFact }[]>();
   const deaths = new Map<string, string>();
   // Moves within / out, applied after all children are known.
-  const laterMoves: { seq: number; date: string; nhsNumber: string; lsoa?: string; out: boolean }[] = [];
+  const laterMoves: {
+    seq: number;
+    date: string;
+    nhsNumber: string;
+    lsoa?: string;
+    out: boolean;
+  }[] = [];
 
   // First pass: children, families, contacts.
   world.forEach((event, seq) => {
@@ -249,7 +268,13 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
             });
           }
         } else if (event.to) {
-          laterMoves.push({ seq, date: event.date, nhsNumber: event.nhsNumber, lsoa: event.to.lsoa, out: false });
+          laterMoves.push({
+            seq,
+            date: event.date,
+            nhsNumber: event.nhsNumber,
+            lsoa: event.to.lsoa,
+            out: false,
+          });
         } else {
           laterMoves.push({ seq, date: event.date, nhsNumber: event.nhsNumber, out: true });
         }
@@ -257,7 +282,8 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
       }
       case 'died': {
         const previous = deaths.get(event.nhsNumber);
-        if (previous === undefined || event.date < previous) deaths.set(event.nhsNumber, event.date);
+        if (previous === undefined || event.date < previous)
+          deaths.set(event.nhsNumber, event.date);
         break;
       }
       case 'hv-contact':
@@ -306,8 +332,11 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
           const nhsNumber = families
             .get(attendee.familyRef)
             ?.fact.children.find((c) => c.childRef === attendee.childRef)?.nhsNumber;
-          attendances.push({ date: event.date, centreId: event.session.centreId, nhsNumber });
-          if (nhsNumber !== undefined) pushTo(centreContacts, nhsNumber, { date: event.date, kind: 'attendance' });
+          const attendance = { date: event.date, centreId: event.session.centreId, nhsNumber };
+          attendances.push(attendance);
+          if (nhsNumber !== undefined) pushTo(attendancesByChild, nhsNumber, attendance);
+          if (nhsNumber !== undefined)
+            pushTo(centreContacts, nhsNumber, { date: event.date, kind: 'attendance' });
         }
         break;
       case 'outreach': {
@@ -315,7 +344,8 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
         const family = families.get(event.outreach.familyRef);
         for (const childRef of event.outreach.childRefs) {
           const nhsNumber = family?.fact.children.find((c) => c.childRef === childRef)?.nhsNumber;
-          if (nhsNumber !== undefined) pushTo(centreContacts, nhsNumber, { date: event.date, kind: 'outreach' });
+          if (nhsNumber !== undefined)
+            pushTo(centreContacts, nhsNumber, { date: event.date, kind: 'outreach' });
         }
         break;
       }
@@ -347,6 +377,7 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
     families,
     registrationsByChild,
     attendances,
+    attendancesByChild,
     centreContacts,
     hvContacts,
     centreOfLsoa,
@@ -362,7 +393,8 @@ function residenceOn(child: Child, day: string): ResidenceFact | undefined {
   let best: ResidenceFact | undefined;
   for (const fact of child.residence) {
     if (fact.date > day) continue;
-    if (!best || fact.date > best.date || (fact.date === best.date && fact.seq > best.seq)) best = fact;
+    if (!best || fact.date > best.date || (fact.date === best.date && fact.seq > best.seq))
+      best = fact;
   }
   return best;
 }
@@ -417,7 +449,7 @@ function parseArea(area: string, boundaries: GeographyBoundariesV1): AreaSpec {
 }
 
 function laArea(spec: AreaSpec, boundaries: GeographyBoundariesV1): AreaSpec {
-  const la = boundaries.las.length === 1 ? boundaries.las[0]!.code : spec.la;
+  const la = boundaries.las.length === 1 ? boundaries.las[0].code : spec.la;
   return parseArea(`la:${la}`, boundaries);
 }
 
@@ -481,7 +513,8 @@ function worklessOn(family: Family, day: string): Tri {
 }
 
 function motherAgeAtBirth(model: Model, child: Child, day: string): number | undefined {
-  if (child.birth?.mother.birthDate) return wholeYears(child.birth.mother.birthDate, child.birth.birthDate);
+  if (child.birth?.mother.birthDate)
+    return wholeYears(child.birth.mother.birthDate, child.birth.birthDate);
   const registration = registrationsOn(model, child, day)[0];
   if (!registration) return undefined;
   const mother = registration.family.fact.carers.find((c) => c.relationship === 'mother');
@@ -535,7 +568,9 @@ function groupStatus(model: Model, child: Child, group: TargetGroup, day: string
     }
     case 'father':
       if (!registration) return 'unknown';
-      return registration.family.fact.carers.some((c) => c.relationship === 'father') ? 'yes' : 'no';
+      return registration.family.fact.carers.some((c) => c.relationship === 'father')
+        ? 'yes'
+        : 'no';
   }
 }
 
@@ -557,7 +592,7 @@ function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function monthsOf(period: Period): string[] {
@@ -615,8 +650,8 @@ export function expectedReach(
 
     // Attendances by children in the group (all: counted below from every attendance).
     let attendancesHere = 0;
-    for (const a of model.attendances) {
-      if (a.nhsNumber === child.nhsNumber && spec.centres.has(a.centreId) && inPeriod(a.date, p)) {
+    for (const a of model.attendancesByChild.get(child.nhsNumber) ?? []) {
+      if (spec.centres.has(a.centreId) && inPeriod(a.date, p)) {
         attendancesHere += 1;
       }
     }
@@ -776,7 +811,8 @@ function earliestCompleted(
 
 function isBreastfed(contact: HvContactFact | undefined): boolean {
   return (
-    contact?.feedingStatus === 'totally_breastfed' || contact?.feedingStatus === 'partially_breastfed'
+    contact?.feedingStatus === 'totally_breastfed' ||
+    contact?.feedingStatus === 'partially_breastfed'
   );
 }
 
@@ -793,9 +829,15 @@ function indicatorTallies(
   const tallies = {} as Record<IndicatorId, Record<BreakdownId, Tally>>;
   for (const indicator of INDICATORS) {
     tallies[indicator] = {} as Record<BreakdownId, Tally>;
-    for (const b of BREAKDOWNS) tallies[indicator][b] = { numerator: 0, denominator: 0, recorded: 0 };
+    for (const b of BREAKDOWNS)
+      tallies[indicator][b] = { numerator: 0, denominator: 0, recorded: 0 };
   }
-  const add = (indicator: IndicatorId, keys: BreakdownId[], num: boolean, recorded = false): void => {
+  const add = (
+    indicator: IndicatorId,
+    keys: BreakdownId[],
+    num: boolean,
+    recorded = false,
+  ): void => {
     for (const key of keys) {
       const t = tallies[indicator][key];
       t.denominator += 1;
@@ -846,7 +888,11 @@ function indicatorTallies(
     }
     if (birth && dueOn(30) !== undefined) {
       const nbv = earliestCompleted(model, child, 'new_birth_visit');
-      add('nbv_within_14_days', keys, nbv !== undefined && daysBetween(child.birthDate, nbv.date) <= 14);
+      add(
+        'nbv_within_14_days',
+        keys,
+        nbv !== undefined && daysBetween(child.birthDate, nbv.date) <= 14,
+      );
     }
   }
   return tallies;

@@ -1,0 +1,115 @@
+import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
+import { ukToday } from '@lib/platform';
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Header,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { IndicatorFigures, ReachFigures } from './figure-types';
+import { AreaMap, FigureRequestError } from './figures';
+import { FiguresService } from './figures.service';
+import { PeriodError } from './periods';
+
+const SUSTAINED_CONTACT_THRESHOLD = 3;
+
+/**
+ * Reach and indicator figures for the people inside the identifiable boundary: a centre's own
+ * staff and managers for their centres, the LA's analysts for any area of their LA. Counts are
+ * exact (no disclosure control: that applies to what leaves the boundary).
+ */
+@ApiTags('figures')
+@ApiBearerAuth()
+@Controller('figures')
+export class FiguresController {
+  constructor(private readonly figures: FiguresService) {}
+
+  @Get('status')
+  @Roles('la-analyst', 'centre-manager', 'centre-staff', 'admin')
+  @ApiOperation({ summary: 'Whether the figures have caught up with every topic since start' })
+  status(): ReturnType<FiguresService['status']> {
+    return this.figures.status();
+  }
+
+  @Get('reach')
+  @Roles('la-analyst', 'centre-manager', 'centre-staff')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Reach of a centre, cluster or LA for a period (docs/figures.md)' })
+  @ApiQuery({ name: 'area', example: 'centre:C01' })
+  @ApiQuery({ name: 'period', example: 'quarter:2026-27-Q1' })
+  @ApiQuery({ name: 'boundaries', required: false, example: 'boundaries:1' })
+  reach(
+    @CurrentPrincipal() principal: Principal,
+    @Query('area') area?: string,
+    @Query('period') period?: string,
+    @Query('boundaries') boundaries?: string,
+  ): ReachFigures {
+    return this.compute(principal, area, period, boundaries, (map, a, p) =>
+      this.figures.calculator.reach(map, a, p, {
+        sustainedThreshold: SUSTAINED_CONTACT_THRESHOLD,
+      }),
+    );
+  }
+
+  @Get('indicators')
+  @Roles('la-analyst', 'centre-manager', 'centre-staff')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Health indicators of an area for a financial quarter' })
+  @ApiQuery({ name: 'area', example: 'centre:C01' })
+  @ApiQuery({ name: 'period', example: 'quarter:2026-27-Q1' })
+  @ApiQuery({ name: 'boundaries', required: false, example: 'boundaries:1' })
+  indicators(
+    @CurrentPrincipal() principal: Principal,
+    @Query('area') area?: string,
+    @Query('period') period?: string,
+    @Query('boundaries') boundaries?: string,
+  ): IndicatorFigures {
+    return this.compute(principal, area, period, boundaries, (map, a, p) =>
+      this.figures.calculator.indicators(map, a, p, {}),
+    );
+  }
+
+  private compute<T>(
+    principal: Principal,
+    area: string | undefined,
+    period: string | undefined,
+    boundaries: string | undefined,
+    figure: (map: AreaMap, area: string, period: string) => T,
+  ): T {
+    if (!area) throw new BadRequestException('area: required, e.g. centre:C01, cluster:CL1 or la:E06099001'); // prettier-ignore
+    if (!period) throw new BadRequestException('period: required, e.g. quarter:2026-27-Q1');
+    if (!this.figures.caughtUp) {
+      throw new ServiceUnavailableException(
+        'figures are being rebuilt from the event log; try again shortly',
+      );
+    }
+    try {
+      const map = this.figures.calculator.boundaryVersion(boundaries, ukToday());
+      const scope = map.resolve(area);
+      allowArea(principal, area, scope.la);
+      return figure(map, area, period);
+    } catch (error) {
+      if (error instanceof PeriodError) throw new BadRequestException(error.message);
+      if (error instanceof FigureRequestError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+}
+
+/** Centre roles: their own centres; analysts: any area of their own LA. */
+function allowArea(principal: Principal, area: string, la: string): void {
+  if (principal.roles.includes('la-analyst') && principal.la === la) return;
+  const [kind, id] = area.split(':', 2);
+  if (
+    kind === 'centre' &&
+    id !== undefined &&
+    principal.centres.includes(id) &&
+    (principal.roles.includes('centre-manager') || principal.roles.includes('centre-staff'))
+  )
+    return;
+  throw new ForbiddenException(`area ${area}: not one of your centres or your LA`);
+}
