@@ -39,6 +39,11 @@ export interface ExpectedOptions {
   boundaryVersion: string;
   /** England's values from the analyst's reference CSV; missing → not compared. */
   englandValues?: Partial<Record<IndicatorId, number>>;
+  /**
+   * The registered children (generator child refs) that registrations linked to their NHS
+   * number: matching is its job, measured on its own. Absent: every registered child is linked.
+   */
+  linkedChildRefs?: ReadonlySet<string>;
 }
 
 export const WILSON_Z = 1.959964;
@@ -209,7 +214,33 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Model {
+const models = new WeakMap<WorldEvent[], WeakMap<object, Model>>();
+
+/** The model of a world (built once per world, boundaries and set of linked children). */
+function modelOf(
+  world: WorldEvent[],
+  boundaries: GeographyBoundariesV1,
+  linked: ReadonlySet<string> | undefined,
+): Model {
+  let byLinks = models.get(world);
+  if (!byLinks) models.set(world, (byLinks = new WeakMap()));
+  const key = linked ?? boundaries;
+  let model = byLinks.get(key);
+  if (!model || model.boundaries !== boundaries) {
+    model = buildModel(world, boundaries, linked);
+    byLinks.set(key, model);
+  }
+  return model;
+}
+
+function buildModel(
+  world: WorldEvent[],
+  boundaries: GeographyBoundariesV1,
+  linked?: ReadonlySet<string>,
+): Model {
+  // A registered child counts for its NHS number only when registrations linked it.
+  const nhsOf = (child: RegisteredChildFact): string | undefined =>
+    !linked || linked.has(child.childRef) ? child.nhsNumber : undefined;
   const children = new Map<string, Child>();
   const families = new Map<string, Family>();
   const registrationsByChild = new Map<string, Registration[]>();
@@ -295,7 +326,9 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
         const family: Family = { fact: event.family, registeredOn: event.date, changes: [] };
         families.set(event.family.familyRef, family);
         for (const child of event.family.children) {
-          pushTo(registrationsByChild, child.nhsNumber, { family, child, seq });
+          const nhsNumber = nhsOf(child);
+          if (nhsNumber !== undefined)
+            pushTo(registrationsByChild, nhsNumber, { family, child, seq });
         }
         break;
       }
@@ -329,9 +362,10 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
       case 'session':
         for (const attendee of event.session.attendees) {
           if (!('childRef' in attendee)) continue; // a carer's attendance
-          const nhsNumber = families
+          const registered = families
             .get(attendee.familyRef)
-            ?.fact.children.find((c) => c.childRef === attendee.childRef)?.nhsNumber;
+            ?.fact.children.find((c) => c.childRef === attendee.childRef);
+          const nhsNumber = registered ? nhsOf(registered) : undefined;
           const attendance = { date: event.date, centreId: event.session.centreId, nhsNumber };
           attendances.push(attendance);
           if (nhsNumber !== undefined) pushTo(attendancesByChild, nhsNumber, attendance);
@@ -343,7 +377,8 @@ function buildModel(world: WorldEvent[], boundaries: GeographyBoundariesV1): Mod
         if (event.outreach.outcome !== 'completed') break;
         const family = families.get(event.outreach.familyRef);
         for (const childRef of event.outreach.childRefs) {
-          const nhsNumber = family?.fact.children.find((c) => c.childRef === childRef)?.nhsNumber;
+          const registered = family?.fact.children.find((c) => c.childRef === childRef);
+          const nhsNumber = registered ? nhsOf(registered) : undefined;
           if (nhsNumber !== undefined)
             pushTo(centreContacts, nhsNumber, { date: event.date, kind: 'outreach' });
         }
@@ -620,7 +655,7 @@ export function expectedReach(
   period: string,
   options: ExpectedOptions,
 ): ReachFigures {
-  const model = buildModel(world, boundaries);
+  const model = modelOf(world, boundaries, options.linkedChildRefs);
   const spec = parseArea(area, boundaries);
   const p = parsePeriod(period);
   const threshold = options.sustainedThreshold ?? 3;
@@ -646,9 +681,12 @@ export function expectedReach(
   }
 
   for (const child of model.children.values()) {
+    const inPopulation =
+      residentInArea(model, child, day, spec) && isAlive(child, day) && isUnder5(child, day);
+    if (!inPopulation) continue;
     const childRows = reachRowsOf(model, child, day);
 
-    // Attendances by children in the group (all: counted below from every attendance).
+    // Group rows: attendances of the row's population members (all: every attendance, below).
     let attendancesHere = 0;
     for (const a of model.attendancesByChild.get(child.nhsNumber) ?? []) {
       if (spec.centres.has(a.centreId) && inPeriod(a.date, p)) {
@@ -656,10 +694,6 @@ export function expectedReach(
       }
     }
     for (const row of childRows) if (row !== 'all') rows[row].attendances += attendancesHere;
-
-    const inPopulation =
-      residentInArea(model, child, day, spec) && isAlive(child, day) && isUnder5(child, day);
-    if (!inPopulation) continue;
 
     const registrations = registrationsOn(model, child, day);
     const registered = registrations.some((r) => laCentres.has(r.family.fact.centreId));
@@ -787,10 +821,15 @@ interface Tally {
   recorded: number;
 }
 
-function breakdownsOf(model: Model, child: Child, day: string): BreakdownId[] {
+/** Indicator breakdowns use the births' facts only (docs/figures.md). */
+function breakdownsOf(child: Child): BreakdownId[] {
+  const age = child.birth?.mother.birthDate
+    ? wholeYears(child.birth.mother.birthDate, child.birth.birthDate)
+    : undefined;
+  const teen = age === undefined ? 'unknown' : age < 20 ? 'yes' : 'no';
   return [
     'all',
-    `teenage_mother:${teenageMother(model, child, day)}`,
+    `teenage_mother:${teen}`,
     `ethnic_group:${ethnicGroupOf(child.birth?.ethnicCategory)}`,
   ];
 }
@@ -847,7 +886,7 @@ function indicatorTallies(
   };
 
   for (const child of model.children.values()) {
-    const keys = breakdownsOf(model, child, q.end);
+    const keys = breakdownsOf(child);
     const birth = child.birth;
 
     // Birth-based: a notified birth in the quarter, placed by its birth LSOA.
@@ -919,7 +958,7 @@ export function expectedIndicators(
   period: string,
   options: ExpectedOptions,
 ): IndicatorFigures {
-  const model = buildModel(world, boundaries);
+  const model = modelOf(world, boundaries, options.linkedChildRefs);
   const spec = parseArea(area, boundaries);
   const q = parsePeriod(period);
   if (!period.startsWith('quarter:')) throw new Error(`indicators are quarterly: ${period}`);

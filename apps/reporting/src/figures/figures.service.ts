@@ -79,6 +79,20 @@ export class FiguresService {
     };
   }
 
+  /** Messages on the figure topics not yet read (against the end offsets now). */
+  async behindNow(): Promise<number> {
+    const admin = await this.kafka.adminClient();
+    let behind = 0;
+    for (const topic of FIGURE_TOPICS) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        if (Number(p.high) <= Number(p.low)) continue;
+        const reached = Math.max(this.reached.get(`${topic}:${p.partition}`) ?? 0, Number(p.low));
+        behind += Math.max(0, Number(p.high) - reached);
+      }
+    }
+    return behind;
+  }
+
   private checkCaughtUp(): void {
     if (this.caughtUpAt || !this.targets) return;
     for (const [tp, target] of this.targets) {

@@ -132,7 +132,7 @@ export class FigureCalculator {
       .filter((v) => v.effectiveFrom <= today)
       .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.version - b.version);
     const chosen =
-      inForce.at(-1) ?? versions.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))[0]!;
+      inForce.at(-1) ?? versions.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))[0];
     return new AreaMap(chosen);
   }
 
@@ -194,7 +194,7 @@ export class FigureCalculator {
     for (const f of this.ledger.families.values()) {
       if (!inPeriod(f.registeredOn) || !area.centres.has(f.centreId)) continue;
       total++;
-      byMonth[f.registeredOn.slice(0, 7)]!++;
+      byMonth[f.registeredOn.slice(0, 7)]++;
     }
     return {
       area: areaId,
@@ -266,16 +266,13 @@ export class FigureCalculator {
     const registration = currentRegistration(child, day, this.ledger);
     switch (group) {
       case 'teenage_mother': {
-        const age =
-          child.birth?.motherAgeAtBirth ??
-          child.registrations.find((r) => r.motherAgeAtBirth !== undefined)?.motherAgeAtBirth;
+        const age = child.birth?.motherAgeAtBirth ?? registration?.motherAgeAtBirth;
         return age === undefined ? 'unknown' : age < 20 ? 'yes' : 'no';
       }
       case 'minority_ethnic': {
         const stated = (c: string | undefined) => (c && c !== 'Z' ? c : undefined);
         const category =
-          stated(child.birth?.ethnicCategory) ??
-          child.registrations.map((r) => stated(r.ethnicCategory)).find((c) => c !== undefined);
+          stated(child.birth?.ethnicCategory) ?? stated(registration?.ethnicCategory);
         return category === undefined ? 'unknown' : category === 'A' ? 'no' : 'yes';
       }
       case 'deprived_30': {
@@ -524,7 +521,7 @@ function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The latest residence fact on or before `day` (ties: the higher version). */

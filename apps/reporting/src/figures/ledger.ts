@@ -255,7 +255,9 @@ export class FiguresLedger {
           loneParent: f.loneParent,
           worklessHousehold: f.worklessHousehold,
           carerDisability: new Map(f.carers.map((c) => [c.carerId, c.disability])),
-          changes: this.families.get(f.familyId)?.changes ?? new Map(),
+          changes:
+            this.families.get(f.familyId)?.changes ??
+            new Map<string, FamilyDetailsChangedFactsV1 & { version: number }>(),
           ...(this.families.get(f.familyId)?.withdrawnOn
             ? { withdrawnOn: this.families.get(f.familyId)!.withdrawnOn }
             : {}),
@@ -362,7 +364,7 @@ export class FiguresLedger {
 
   private decide(childId: string, event: CloudEvent, pseudonym: string | null): void {
     let decisions = this.links.get(childId);
-    if (!decisions) this.links.set(childId, (decisions = new Map()));
+    if (!decisions) this.links.set(childId, (decisions = new Map<string, LinkDecision>()));
     decisions.set(event.id, {
       at: event.recordedtime ?? event.time,
       version: event.subjectversion ?? 0,
