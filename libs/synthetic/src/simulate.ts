@@ -110,6 +110,8 @@ interface Kid {
   deathDay: number;
   /** The day the births service first knows the child (Infinity: not by --as-of). */
   knownDay: number;
+  /** The channel that told births of the birth (NEMS carries no delivery method or smoking). */
+  knownVia?: 'births-extract' | 'births-nems';
   childRef: string;
 }
 
@@ -307,6 +309,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
       treatment: accepted,
     });
     kid.knownDay = sendDay;
+    kid.knownVia = 'births-extract';
     if (rng.chance(rateFor('resend'))) {
       const again = firstOfMonth(sendDay, 1) + 4;
       if (send(again)) {
@@ -331,6 +334,7 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
       treatment: warn ? { expect: 'accepted-with-warning', warning: POSTCODE_WARNING } : ACCEPTED,
     });
     kid.knownDay = sendDay;
+    kid.knownVia = 'births-nems';
     if (rng.chance(rateFor('resend'))) {
       const again = sendDay + rng.int(1, 3);
       if (send(again)) {
@@ -537,7 +541,10 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
 
     for (const kid of kids) {
       if (kid.bornHere) {
-        out.world({ kind: 'born', date: kid.birth.birthDate, birth: kid.birth }, kid.knownDay);
+        out.world(
+          { kind: 'born', date: kid.birth.birthDate, birth: kid.birth, ...(kid.knownVia ? { via: kid.knownVia } : {}) },
+          kid.knownDay,
+        ); // prettier-ignore
       }
     }
     if (residences[1]) {

@@ -108,7 +108,16 @@ export interface BirthFact {
 // What happened, in date order (the world's event log)
 
 export type WorldEvent = (
-  | { kind: 'born'; date: IsoDate; birth: BirthFact }
+  | {
+      kind: 'born';
+      date: IsoDate;
+      birth: BirthFact;
+      /**
+       * How births learnt of it (when it did): a NEMS birth notification carries no delivery
+       * method and no smoking status, so births does not know them for such a child.
+       */
+      via?: 'births-extract' | 'births-nems';
+    }
   /** A child born elsewhere moves into the LA (`from` absent) or within it, or out of it (`to` absent). */
   | {
       kind: 'moved';

@@ -262,7 +262,11 @@ function buildModel(
   world.forEach((event, seq) => {
     switch (event.kind) {
       case 'born': {
-        const b = event.birth;
+        // A NEMS birth notification carries no delivery method and no smoking status.
+        const b: BirthFact =
+          event.via === 'births-nems'
+            ? { ...event.birth, deliveryMethod: 'unknown', smokingAtDelivery: 'U' }
+            : event.birth;
         const existing = children.get(b.nhsNumber);
         if (existing) {
           // A move-in seen first (should not happen): the notification wins for birth facts.
