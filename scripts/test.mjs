@@ -16,7 +16,12 @@ run(root, 'npm', ['run', '--silent', 'build']);
 // other tests' new consumer groups read topics from the beginning (they would wade through a
 // flood), and another test's health-visits app would also take (and publish again) the inbound
 // contacts that the contacts test and the synthetic LA count exactly.
-const ISOLATED = ['consumer-crash', 'health-visit-contacts\\.e2e', 'synthetic-la', 'reporting-figures'];
+const ISOLATED = [
+  'consumer-crash',
+  'health-visit-contacts\\.e2e',
+  'synthetic-la',
+  'reporting-figures',
+];
 const ignore = (patterns) => ['--testPathIgnorePatterns', '/node_modules/', '/dist/', ...patterns];
 const tiers = [
   { name: 'unit', args: ['--selectProjects', 'unit'] },

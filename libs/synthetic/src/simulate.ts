@@ -327,11 +327,13 @@ export function generateShard(ctx: WorldContext, plan: ShardPlan): ShardOutput {
     if (!send(sendDay)) return;
     const file = `births/nems/${month(sendDay)}.ndjson`;
     const bundle = JSON.stringify(nemsBirthBundle(kid.birth, isoOf(sendDay)));
-    const warn = kid.birth.address.lsoa === undefined;
+    // The NEMS answer lists the message's own problems (a dropped mother link); an unknown
+    // postcode is accepted quietly there and appears on the data-quality list instead.
+    const unknownPostcode = kid.birth.address.lsoa === undefined;
     out.emit('births-nems', sendDay, file, bundle, {
       subject: kid.nhs,
-      ...(warn ? { fault: 'unknown-postcode' } : {}),
-      treatment: warn ? { expect: 'accepted-with-warning', warning: POSTCODE_WARNING } : ACCEPTED,
+      ...(unknownPostcode ? { fault: 'unknown-postcode' } : {}),
+      treatment: ACCEPTED,
     });
     kid.knownDay = sendDay;
     kid.knownVia = 'births-nems';

@@ -672,8 +672,20 @@ export class SyntheticSender {
         }
         await new Promise((r) => setTimeout(r, 1000));
       }
-      // The relay publishes the resulting events after the consumer commits: give it a moment.
-      await new Promise((r) => setTimeout(r, 3000));
+      // The relay publishes the resulting events after the consumer commits: wait until the
+      // contacts topic has stopped growing (5 s without a new message; at most 180 s more).
+      let last = -1;
+      let quietSince = Date.now();
+      const until = Date.now() + 180_000;
+      while (Date.now() < until) {
+        const size = (await admin.fetchTopicOffsets(CONTACT_TOPIC)).reduce(
+          (n, p) => n + Number(p.high),
+          0,
+        );
+        if (size !== last) [last, quietSince] = [size, Date.now()];
+        else if (Date.now() - quietSince >= 5000) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     } finally {
       await admin.disconnect();
     }
