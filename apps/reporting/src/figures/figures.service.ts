@@ -37,15 +37,33 @@ export class FiguresService {
 
   /** The end offsets at start: figures are served once the replay has reached them. */
   async snapshotTargets(): Promise<void> {
-    const admin = await this.kafka.adminClient();
     const targets = new Map<string, number>();
     for (const topic of FIGURE_TOPICS) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await this.endOffsets(topic)) {
         if (Number(p.high) > Number(p.low)) targets.set(`${topic}:${p.partition}`, Number(p.high));
       }
     }
     this.targets = targets;
     this.checkCaughtUp();
+  }
+
+  /**
+   * A topic's offsets; a busy broker answers "not the leader" or "not ready" for a while after
+   * topics are created or leaders move: ask again (about a minute at most) rather than fail.
+   */
+  private async endOffsets(
+    topic: string,
+  ): Promise<{ partition: number; high: string; low: string }[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const admin = await this.kafka.adminClient();
+        return await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        const retriable = (error as { retriable?: boolean }).retriable !== false;
+        if (!retriable || attempt >= 60) throw error;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   }
 
   apply({ event, key }: ConsumedEvent): void {
@@ -81,10 +99,9 @@ export class FiguresService {
 
   /** Messages on the figure topics not yet read (against the end offsets now). */
   async behindNow(): Promise<number> {
-    const admin = await this.kafka.adminClient();
     let behind = 0;
     for (const topic of FIGURE_TOPICS) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await this.endOffsets(topic)) {
         if (Number(p.high) <= Number(p.low)) continue;
         const reached = Math.max(this.reached.get(`${topic}:${p.partition}`) ?? 0, Number(p.low));
         behind += Math.max(0, Number(p.high) - reached);
