@@ -7,9 +7,13 @@
  */
 import { candidateBirthDates } from '../dates';
 import { matchFamily, type MatchDecision, type MatchOptions, type ReviewReason } from '../match';
-import { compactName } from '../names';
-import { normalisePostcode } from '../postcodes';
 import type { KnownBirth } from '../types';
+import {
+  householdCause,
+  reportFromOutcomes,
+  type ChildOutcome,
+  type EvaluatedChild,
+} from './outcome-report';
 import {
   FIRST_BIRTH_DATE,
   LAST_BIRTH_DATE,
@@ -104,20 +108,7 @@ function causeOf(
   const facts = area.facts.get(linked.nhsNumber);
   if (facts && facts.deliveryId === registered.deliveryId) return 'multiple-birth-sibling';
   if (facts && facts.familyId === registered.familyId) return 'sibling';
-  if (
-    linked.familyName !== undefined &&
-    compactName(linked.familyName) === compactName(registered.child.familyName)
-  ) {
-    return 'same-surname';
-  }
-  if (
-    linked.postcode !== undefined &&
-    registered.child.postcode !== undefined &&
-    normalisePostcode(linked.postcode) === normalisePostcode(registered.child.postcode)
-  ) {
-    return 'neighbour';
-  }
-  return 'unrelated';
+  return householdCause(registered.child, linked);
 }
 
 /** Runs the matcher with the blocking over a synthetic area and reports the figures. */
@@ -125,52 +116,9 @@ export function evaluateArea(area: SyntheticArea, options?: MatchOptions): Evalu
   const byDate = indexByBirthDate(area.births);
   const births = new Map(area.births.map((b) => [b.nhsNumber, b]));
   const bounds = { earliest: FIRST_BIRTH_DATE, latest: LAST_BIRTH_DATE };
-
-  const report: EvaluationReport = {
-    seed: area.seed,
-    knownBirths: area.births.length,
-    registrations: area.registrations.length,
-    registeredChildren: 0,
-    withKnownBirth: 0,
-    withoutKnownBirth: 0,
-    multipleBirthChildren: 0,
-    multipleBirthChildrenRegisteredTogether: 0,
-    blockingRecall: 0,
-    meanCandidatesPerRegistration: 0,
-    autoLinks: 0,
-    correctAutoLinks: 0,
-    precision: 1,
-    recall: 0,
-    reviewQueue: 0,
-    trueMatchesInReview: 0,
-    trueMatchesInReviewWithBirthListed: 0,
-    reviewReasonsOfTrueMatches: {},
-    noneDecisions: 0,
-    trueMatchesNone: 0,
-    falseLinks: 0,
-    falseLinksByCause: {
-      'multiple-birth-sibling': 0,
-      sibling: 0,
-      'same-surname': 0,
-      neighbour: 0,
-      unrelated: 0,
-    },
-    falseLinksWithoutKnownBirth: 0,
-    multipleBirthsWronglyMerged: 0,
-    nhsNumbersLinkedTwice: 0,
-    withoutKnownBirthOutcomes: {
-      'sibling-born-another-year': { link: 0, review: 0, none: 0 },
-      neighbour: { link: 0, review: 0, none: 0 },
-      'same-surname': { link: 0, review: 0, none: 0 },
-      'new-arrival': { link: 0, review: 0, none: 0 },
-    },
-    errorsOnMissedMatches: {},
-    falseLinkDetails: [],
-  };
-
-  let blocked = 0;
-  let candidateTotal = 0;
-  const linkedBy = new Map<string, SyntheticRegisteredChild[]>();
+  const registeredOf = new Map<EvaluatedChild, SyntheticRegisteredChild>();
+  const children: { child: EvaluatedChild; outcome: ChildOutcome }[] = [];
+  let candidatesLookedUp = 0;
 
   for (const registration of area.registrations) {
     const lookup = new Set<string>();
@@ -178,98 +126,56 @@ export function evaluateArea(area: SyntheticArea, options?: MatchOptions): Evalu
       for (const date of candidateBirthDates(child.birthDate, bounds)) lookup.add(date);
     }
     const candidates = [...lookup].flatMap((date) => byDate.get(date) ?? []);
-    candidateTotal += candidates.length;
+    candidatesLookedUp += candidates.length;
     const found = new Set(candidates.map((c) => c.nhsNumber));
     const decisions = matchFamily(
       registration.children.map((c) => c.child),
       candidates,
       options,
     );
-
     registration.children.forEach((registered, i) => {
-      const decision: MatchDecision = decisions[i];
-      report.registeredChildren++;
-      if (registered.truth !== null) {
-        report.withKnownBirth++;
-        if (found.has(registered.truth)) blocked++;
-      } else {
-        report.withoutKnownBirth++;
-      }
-      if (registered.multipleBirth) {
-        report.multipleBirthChildren++;
-        const together = registration.children.some(
+      const child: EvaluatedChild = {
+        registrationId: registration.id,
+        truth: registered.truth,
+        kind: registered.kind,
+        errors: registered.errors,
+        multipleBirth: registered.multipleBirth,
+        registeredWithCoSibling: registration.children.some(
           (other) => other !== registered && other.deliveryId === registered.deliveryId,
-        );
-        if (together) report.multipleBirthChildrenRegisteredTogether++;
-      }
-      const outcomes =
-        registered.kind === 'known' ? null : report.withoutKnownBirthOutcomes[registered.kind];
-
-      switch (decision.decision) {
-        case 'link': {
-          report.autoLinks++;
-          if (outcomes) outcomes.link++;
-          const list = linkedBy.get(decision.nhsNumber) ?? [];
-          list.push(registered);
-          linkedBy.set(decision.nhsNumber, list);
-          if (decision.nhsNumber === registered.truth) {
-            report.correctAutoLinks++;
-            break;
-          }
-          report.falseLinks++;
-          const linked = births.get(decision.nhsNumber);
-          const cause = linked ? causeOf(registered, linked, area) : 'unrelated';
-          report.falseLinksByCause[cause]++;
-          if (registered.truth === null) report.falseLinksWithoutKnownBirth++;
-          if (cause === 'multiple-birth-sibling') report.multipleBirthsWronglyMerged++;
-          report.falseLinkDetails.push({
-            registration: registration.id,
-            kind: registered.kind,
-            cause,
-            linked: decision.nhsNumber,
-            truth: registered.truth,
-            score: decision.score,
-          });
-          break;
-        }
-        case 'review':
-          report.reviewQueue++;
-          if (outcomes) outcomes.review++;
-          if (registered.truth !== null) {
-            report.trueMatchesInReview++;
-            if (decision.candidates.some((c) => c.nhsNumber === registered.truth)) {
-              report.trueMatchesInReviewWithBirthListed++;
-            }
-            for (const reason of decision.reasons) {
-              const counts = report.reviewReasonsOfTrueMatches;
-              counts[reason] = (counts[reason] ?? 0) + 1;
-            }
-          }
-          break;
-        case 'none':
-          report.noneDecisions++;
-          if (outcomes) outcomes.none++;
-          if (registered.truth !== null) report.trueMatchesNone++;
-          break;
-      }
-      if (registered.truth !== null && decision.decision !== 'link') {
-        for (const e of registered.errors) {
-          report.errorsOnMissedMatches[e] = (report.errorsOnMissedMatches[e] ?? 0) + 1;
-        }
-      }
+        ),
+        ...(registered.truth !== null ? { truthLookedUp: found.has(registered.truth) } : {}),
+      };
+      registeredOf.set(child, registered);
+      children.push({ child, outcome: outcomeOf(decisions[i]) });
     });
   }
 
-  for (const children of linkedBy.values()) {
-    if (children.length < 2) continue;
-    report.nhsNumbersLinkedTwice++;
-  }
+  return reportFromOutcomes({
+    seed: area.seed,
+    knownBirths: area.births.length,
+    registrations: area.registrations.length,
+    candidatesLookedUp,
+    children,
+    causeOf: (child, linkedNhsNumber) => {
+      const linked = births.get(linkedNhsNumber);
+      return linked ? causeOf(registeredOf.get(child)!, linked, area) : 'unrelated';
+    },
+  });
+}
 
-  report.blockingRecall = report.withKnownBirth === 0 ? 1 : blocked / report.withKnownBirth;
-  report.meanCandidatesPerRegistration = candidateTotal / Math.max(1, report.registrations);
-  report.precision = report.autoLinks === 0 ? 1 : report.correctAutoLinks / report.autoLinks;
-  report.recall = report.withKnownBirth === 0 ? 1 : report.correctAutoLinks / report.withKnownBirth;
-  return report;
+function outcomeOf(decision: MatchDecision): ChildOutcome {
+  switch (decision.decision) {
+    case 'link':
+      return { decision: 'link', nhsNumber: decision.nhsNumber, score: decision.score };
+    case 'review':
+      return {
+        decision: 'review',
+        reasons: decision.reasons,
+        candidates: decision.candidates.map((c) => c.nhsNumber),
+      };
+    case 'none':
+      return { decision: 'none' };
+  }
 }
 
 /** Builds the synthetic area for a seed and evaluates the matcher on it. */
