@@ -398,8 +398,14 @@ export class SyntheticSender {
 
   // -- record by record ------------------------------------------------------------------
 
-  private async sendNdjson(step: Step): Promise<void> {
-    const progress = progressOf(this.state, step.file);
+  /**
+   * The lines of a step's file not sent yet (1-based index), each after the pacer allows it;
+   * stops when the run is aborted.
+   */
+  private async *unsentLines(
+    step: Step,
+    progress: { lines: number },
+  ): AsyncGenerator<{ line: string; index: number }> {
     const total = countLines(this.path(step.file));
     let index = 0;
     for await (const line of linesOf(this.path(step.file))) {
@@ -408,6 +414,13 @@ export class SyntheticSender {
       if (this.options.signal?.aborted) return;
       await this.pacer.wait();
       this.current = `${step.file} ${index}/${total}`;
+      yield { line, index };
+    }
+  }
+
+  private async sendNdjson(step: Step): Promise<void> {
+    const progress = progressOf(this.state, step.file);
+    for await (const { line, index } of this.unsentLines(step, progress)) {
       let record: NdjsonRecord;
       let seq = index;
       if (step.channel === 'births-nems') {
@@ -432,6 +445,7 @@ export class SyntheticSender {
       progress.lastSeq = seq;
       this.save();
     }
+    if (this.options.signal?.aborted) return; // stopped part-way: the state keeps the place
     progress.done = true;
     this.save();
   }
@@ -550,15 +564,8 @@ export class SyntheticSender {
     const progress = progressOf(this.state, step.file);
     if (!progress.produced) {
       progress.producedFrom ??= new Date(Date.now() - 1000).toISOString();
-      const total = countLines(this.path(step.file));
       const producer = await this.producerFor();
-      let index = 0;
-      for await (const line of linesOf(this.path(step.file))) {
-        index++;
-        if (index <= progress.lines) continue;
-        if (this.options.signal?.aborted) return;
-        await this.pacer.wait();
-        this.current = `${step.file} ${index}/${total}`;
+      for await (const { line, index } of this.unsentLines(step, progress)) {
         const record = JSON.parse(line) as NdjsonRecord;
         const seq = typeof record.seq === 'number' ? record.seq : index;
         await producer.send({
@@ -577,6 +584,7 @@ export class SyntheticSender {
         this.save();
         this.progress();
       }
+      if (this.options.signal?.aborted) return; // stopped part-way: the state keeps the place
       progress.produced = true;
       this.save();
     }
