@@ -3,7 +3,6 @@ import { ukToday } from '@lib/platform';
 import { generate } from '@lib/synthetic';
 import { Kafka } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -11,6 +10,7 @@ import { BirthsAppModule } from '../../apps/births/src/births-app.module';
 import { HealthVisitsAppModule } from '../../apps/health-visits/src/health-visits-app.module';
 import { RegistrationsAppModule } from '../../apps/registrations/src/registrations-app.module';
 import { FiguresService } from '../../apps/reporting/src/figures/figures.service';
+import { monthsOf, quarterOf } from '../../apps/reporting/src/figures/periods';
 import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.module';
 import { SyntheticSender } from '../../scripts/support/synthetic-sender/sender';
 import { loadState } from '../../scripts/support/synthetic-sender/state';
@@ -18,30 +18,11 @@ import { expectedIndicators, expectedReach } from '../support/expected-figures/e
 import { loadWorld } from '../support/expected-figures/world';
 import { tokenFor } from '../support/given';
 import { readIndependently } from '../support/kafka-reader';
-import { eventually, startTestApp, TestApp } from '../support/test-app';
+import { eventually, listenOnFreePort, startTestApp, TestApp, urlOf } from '../support/test-app';
 
 jest.setTimeout(1_800_000);
 
 const brokers = (): string[] => (process.env.KAFKA_BROKERS ?? '').split(',');
-
-/** Months (YYYY-MM) from `from` to `to`, inclusive. */
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number) as [number, number];
-  for (;;) {
-    const id = `${y}-${String(m).padStart(2, '0')}`;
-    out.push(id);
-    if (id >= to) return out;
-    if (++m > 12) [y, m] = [y + 1, 1];
-  }
-}
-
-function quarterOf(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const fy = m >= 4 ? y : y - 1;
-  const q = m >= 4 ? Math.floor((m - 4) / 3) + 1 : 4;
-  return `quarter:${fy}-${String((fy + 1) % 100).padStart(2, '0')}-Q${q}`;
-}
 
 /** Deep equality with numbers that are not integers equal to 1e-9 (the intervals). */
 function differences(actual: unknown, expected: unknown, path = '$', out: string[] = []): string[] {
@@ -71,8 +52,6 @@ function differences(actual: unknown, expected: unknown, path = '$', out: string
 describe('reporting figures equal the independent recomputation', () => {
   let apps: TestApp[] = [];
   let dir: string;
-  const urlOf = (app: TestApp): string =>
-    `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
 
   beforeAll(async () => {
     apps = [
@@ -81,9 +60,7 @@ describe('reporting figures equal the independent recomputation', () => {
       await startTestApp(RegistrationsAppModule, 'registrations'),
       await startTestApp(ReportingAppModule, 'reporting'),
     ];
-    for (const { app } of apps) {
-      await new Promise<void>((resolve) => app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    }
+    for (const app of apps) await listenOnFreePort(app);
     dir = mkdtempSync(join(tmpdir(), 'reporting-figures-'));
   });
 
@@ -180,8 +157,9 @@ describe('reporting figures equal the independent recomputation', () => {
       ...boundaries.clusters.map((c) => `cluster:${c.id}`),
       ...boundaries.las.map((l) => `la:${l.code}`),
     ];
-    const months = monthsBetween(world[0].date.slice(0, 7), asOf.slice(0, 7));
-    const quarters = [...new Set(months.map(quarterOf))];
+    // Every month from the first world event to the as-of date, and their financial quarters.
+    const months = monthsOf({ id: 'span', start: world[0].date, end: asOf });
+    const quarters = [...new Set(months.map((m) => quarterOf(`${m}-01`)))];
     const periods = [
       ...months.map((m) => `month:${m}`),
       ...quarters,

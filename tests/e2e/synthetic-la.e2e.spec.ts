@@ -2,7 +2,6 @@ import { ServiceConfig } from '@lib/config';
 import { ukToday } from '@lib/platform';
 import { generate } from '@lib/synthetic';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BirthsAppModule } from '../../apps/births/src/births-app.module';
@@ -10,7 +9,7 @@ import { HealthVisitsAppModule } from '../../apps/health-visits/src/health-visit
 import { RegistrationsAppModule } from '../../apps/registrations/src/registrations-app.module';
 import { runCheck } from '../../scripts/support/synthetic-sender/check';
 import { outcomesFileOf, SyntheticSender } from '../../scripts/support/synthetic-sender/sender';
-import { startTestApp, TestApp } from '../support/test-app';
+import { listenOnFreePort, startTestApp, TestApp, urlOf } from '../support/test-app';
 
 jest.setTimeout(600_000);
 
@@ -23,8 +22,6 @@ const brokers = (): string[] => (process.env.KAFKA_BROKERS ?? '').split(',');
 describe('synthetic LA through the real interfaces', () => {
   let apps: TestApp[] = [];
   let dir: string;
-  const urlOf = (app: TestApp): string =>
-    `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
 
   beforeAll(async () => {
     apps = [
@@ -32,9 +29,7 @@ describe('synthetic LA through the real interfaces', () => {
       await startTestApp(HealthVisitsAppModule, 'health-visits'),
       await startTestApp(RegistrationsAppModule, 'registrations'),
     ];
-    for (const { app } of apps) {
-      await new Promise<void>((resolve) => app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    }
+    for (const app of apps) await listenOnFreePort(app);
     dir = mkdtempSync(join(tmpdir(), 'synthetic-la-'));
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@lib/platform';
@@ -70,4 +71,14 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Starts the app's HTTP server on a free port of 127.0.0.1 (for clients outside supertest). */
+export async function listenOnFreePort(app: TestApp): Promise<void> {
+  await new Promise<void>((resolve) => app.app.getHttpServer().listen(0, '127.0.0.1', resolve));
+}
+
+/** The base URL of an app started with listenOnFreePort. */
+export function urlOf(app: TestApp): string {
+  return `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
 }

@@ -24,8 +24,6 @@ export class FiguresService {
   private targets: Map<string, number> | undefined;
   private readonly reached = new Map<string, number>();
   private caughtUpAt: Date | undefined;
-  /** When each applied event was applied (ms), by event id: the latency benchmark reads it. */
-  lastAppliedAt = 0;
 
   constructor(
     pseudonymiser: Pseudonymiser,
@@ -67,7 +65,7 @@ export class FiguresService {
   }
 
   apply({ event, key }: ConsumedEvent): void {
-    if (this.ledger.apply(event, key)) this.lastAppliedAt = Date.now();
+    this.ledger.apply(event, key);
   }
 
   progress(topic: string, partition: number, nextOffset: number): void {

@@ -152,14 +152,14 @@ export class FigureCalculator {
     for (const child of view.children) {
       if (!this.inPopulation(child, e, map, area)) continue;
       population.add(child.pseudonym);
+      const active = activeRegistrations(child, e, this.ledger);
       const memberOf: ReachRowId[] = ['all'];
       for (const g of TARGET_GROUPS) {
-        const flag = this.groupFlag(child, g, e, map);
+        const flag = this.groupFlag(child, g, e, map, active.at(-1));
         if (flag === 'yes') memberOf.push(`${g}:yes`);
         else if (flag === 'unknown') memberOf.push(`${g}:unknown`);
       }
       rowsOfChild.set(child.pseudonym, memberOf);
-      const active = activeRegistrations(child, e, this.ledger);
       const contacts = child.contactDates.filter(inPeriod).length;
       const attendanceDays = new Set(child.attendanceDates.filter(inPeriod)).size;
       const cohort = inPeriod(child.start);
@@ -218,7 +218,10 @@ export class FigureCalculator {
     const area = map.resolve(areaId);
     const current = this.indicatorCounts(map, area, parsePeriod(quarterId));
     const previous = this.indicatorCounts(map, area, parsePeriod(previousQuarter(quarterId)));
-    const la = this.indicatorCounts(map, map.resolve(`la:${area.la}`), parsePeriod(quarterId));
+    const la =
+      areaId === `la:${area.la}`
+        ? current
+        : this.indicatorCounts(map, map.resolve(`la:${area.la}`), parsePeriod(quarterId));
     const indicators = {} as IndicatorFigures['indicators'];
     for (const id of INDICATORS) {
       const polarity = INDICATOR_POLARITY[id];
@@ -262,8 +265,14 @@ export class FigureCalculator {
     return r !== undefined && r.resident && map.contains(area, r.lsoa);
   }
 
-  private groupFlag(child: ChildView, group: TargetGroup, day: string, map: AreaMap): Flag {
-    const registration = currentRegistration(child, day, this.ledger);
+  /** `registration`: the child's current registration on the day (the latest active one). */
+  private groupFlag(
+    child: ChildView,
+    group: TargetGroup,
+    day: string,
+    map: AreaMap,
+    registration: LedgerRegistration | undefined,
+  ): Flag {
     switch (group) {
       case 'teenage_mother': {
         const age = child.birth?.motherAgeAtBirth ?? registration?.motherAgeAtBirth;
@@ -545,15 +554,6 @@ function activeRegistrations(
     const family = ledger.families.get(r.familyId);
     return !(family?.withdrawnOn !== undefined && family.withdrawnOn <= day);
   });
-}
-
-/** The registration that speaks for the family on the day: the latest active one. */
-function currentRegistration(
-  child: ChildView,
-  day: string,
-  ledger: FiguresLedger,
-): LedgerRegistration | undefined {
-  return activeRegistrations(child, day, ledger).at(-1);
 }
 
 function isRecorded(status: string | undefined): boolean {

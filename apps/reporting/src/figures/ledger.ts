@@ -248,6 +248,8 @@ export class FiguresLedger {
       }
       case 'FamilyRegistered': {
         const f = data.facts as FamilyRegisteredFactsV1;
+        // Changes or a withdrawal may have arrived first (another key, another partition).
+        const earlier = this.families.get(f.familyId);
         this.families.set(f.familyId, {
           familyId: f.familyId,
           centreId: f.centreId,
@@ -256,11 +258,9 @@ export class FiguresLedger {
           worklessHousehold: f.worklessHousehold,
           carerDisability: new Map(f.carers.map((c) => [c.carerId, c.disability])),
           changes:
-            this.families.get(f.familyId)?.changes ??
+            earlier?.changes ??
             new Map<string, FamilyDetailsChangedFactsV1 & { version: number }>(),
-          ...(this.families.get(f.familyId)?.withdrawnOn
-            ? { withdrawnOn: this.families.get(f.familyId)!.withdrawnOn }
-            : {}),
+          ...(earlier?.withdrawnOn ? { withdrawnOn: earlier.withdrawnOn } : {}),
         });
         return true;
       }
