@@ -5,10 +5,9 @@ import { NhsNumberGenerator } from '@lib/nhs-number';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { eventually } from '../support/test-app';
+import { eventually, freePort } from '../support/test-app';
 
 jest.setTimeout(300_000);
 
@@ -133,18 +132,4 @@ function startReporting(port: number, database: string, runId: string): ChildPro
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@lib/platform';
@@ -81,4 +81,19 @@ export async function listenOnFreePort(app: TestApp): Promise<void> {
 /** The base URL of an app started with listenOnFreePort. */
 export function urlOf(app: TestApp): string {
   return `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
+}
+
+/** A port free on 127.0.0.1 now (for an app started as its own process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
 }

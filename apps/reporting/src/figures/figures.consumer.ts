@@ -1,5 +1,6 @@
 import { EventConsumer, EventConsumerFactory } from '@lib/kafka';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { WorklistIdentities } from '../worklist/worklist-identities';
 import { FIGURE_TOPICS, FiguresService } from './figures.service';
 
 /**
@@ -13,6 +14,7 @@ export class FiguresConsumer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     factory: EventConsumerFactory,
     private readonly figures: FiguresService,
+    identities: WorklistIdentities,
   ) {
     this.consumer = factory.create({
       groupId: 'reporting.figures',
@@ -20,6 +22,7 @@ export class FiguresConsumer implements OnApplicationBootstrap, BeforeApplicatio
       replay: true,
       handler: (consumed) => {
         figures.apply(consumed);
+        identities.apply(consumed);
         return Promise.resolve();
       },
       onProgress: (topic, partition, next) => figures.progress(topic, partition, next),

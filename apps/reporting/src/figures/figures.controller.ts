@@ -3,14 +3,15 @@ import { ukToday } from '@lib/platform';
 import {
   BadRequestException,
   Controller,
-  ForbiddenException,
   Get,
   Header,
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EnglandReferenceService } from '../england-reference/england-reference.service';
 import type { IndicatorFigures, ReachFigures } from './figure-types';
+import { allowArea } from './area-access';
 import { AreaMap, FigureRequestError } from './figures';
 import { FiguresService } from './figures.service';
 import { PeriodError } from './periods';
@@ -26,7 +27,10 @@ const SUSTAINED_CONTACT_THRESHOLD = 3;
 @ApiBearerAuth()
 @Controller('figures')
 export class FiguresController {
-  constructor(private readonly figures: FiguresService) {}
+  constructor(
+    private readonly figures: FiguresService,
+    private readonly england: EnglandReferenceService,
+  ) {}
 
   @Get('status')
   @Roles('la-analyst', 'centre-manager', 'centre-staff', 'admin')
@@ -62,14 +66,16 @@ export class FiguresController {
   @ApiQuery({ name: 'area', example: 'centre:C01' })
   @ApiQuery({ name: 'period', example: 'quarter:2026-27-Q1' })
   @ApiQuery({ name: 'boundaries', required: false, example: 'boundaries:1' })
-  indicators(
+  async indicators(
     @CurrentPrincipal() principal: Principal,
     @Query('area') area?: string,
     @Query('period') period?: string,
     @Query('boundaries') boundaries?: string,
-  ): IndicatorFigures {
+  ): Promise<IndicatorFigures> {
+    // England's values for the quarter, from the analyst's latest reference upload.
+    const englandValues = period ? await this.england.valuesFor(period) : {};
     return this.compute(principal, area, period, boundaries, (map, a, p) =>
-      this.figures.calculator.indicators(map, a, p, {}),
+      this.figures.calculator.indicators(map, a, p, englandValues),
     );
   }
 
@@ -98,18 +104,4 @@ export class FiguresController {
       throw error;
     }
   }
-}
-
-/** Centre roles: their own centres; analysts: any area of their own LA. */
-function allowArea(principal: Principal, area: string, la: string): void {
-  if (principal.roles.includes('la-analyst') && principal.la === la) return;
-  const [kind, id] = area.split(':', 2);
-  if (
-    kind === 'centre' &&
-    id !== undefined &&
-    principal.centres.includes(id) &&
-    (principal.roles.includes('centre-manager') || principal.roles.includes('centre-staff'))
-  )
-    return;
-  throw new ForbiddenException(`area ${area}: not one of your centres or your LA`);
 }

@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { EnglandReferenceModule } from '../england-reference/england-reference.module';
+import { WorklistIdentities } from '../worklist/worklist-identities';
+import { WorklistController } from '../worklist/worklist.controller';
 import { FiguresConsumer } from './figures.consumer';
 import { FiguresController } from './figures.controller';
 import { FiguresService } from './figures.service';
 
+/** The in-memory projections rebuilt from offset 0 on every start: figures and worklists. */
 @Module({
-  controllers: [FiguresController],
-  providers: [FiguresService, FiguresConsumer],
+  imports: [EnglandReferenceModule],
+  controllers: [FiguresController, WorklistController],
+  providers: [FiguresService, FiguresConsumer, WorklistIdentities],
   exports: [FiguresService],
 })
 export class FiguresModule {}

@@ -1,3 +1,4 @@
+import { objectionInForceOf } from '@lib/contracts';
 import {
   BREAKDOWNS,
   INDICATORS,
@@ -31,7 +32,7 @@ export class FigureRequestError extends Error {}
 
 type Flag = 'yes' | 'no' | 'unknown';
 
-interface Residence {
+export interface Residence {
   date: string;
   version: number;
   resident: boolean;
@@ -40,7 +41,7 @@ interface Residence {
 }
 
 /** One child as every figure sees it (docs/figures.md, "A child, as the figures see it"). */
-interface ChildView {
+export interface ChildView {
   pseudonym: string;
   birthDate: string;
   birth?: LedgerBirth;
@@ -53,6 +54,14 @@ interface ChildView {
   attendanceDates: string[];
   /** Earliest completed, not cancelled HV contact of each type. */
   firstCompleted: Map<string, { date: string; feedingStatus?: string }>;
+  /** A sharing objection is in force now (the child still counts in every figure). */
+  objection: boolean;
+  /** Flagged sensitive on the spine (births or a move). */
+  sensitive: boolean;
+  /** Registrations linked to the child, withdrawn or not (any centre). */
+  everRegistered: boolean;
+  /** Outreach attempts that did not reach the family (dates). */
+  outreachAttempts: string[];
 }
 
 interface View {
@@ -416,6 +425,11 @@ export class FigureCalculator {
 
   // ---- the derived view --------------------------------------------------------------------------
 
+  /** Every child as the figures see it (for the worklist and closed-loop figures). */
+  children(): readonly ChildView[] {
+    return this.view().children;
+  }
+
   private view(): View {
     if (this.cached && this.cached.revision === this.ledger.revision) return this.cached.view;
     const ledger = this.ledger;
@@ -427,10 +441,13 @@ export class FigureCalculator {
       if (!list) registrationsOf.set(p, (list = []));
       list.push(r);
     }
-    const contactsOf = new Map<string, { contacts: string[]; attendances: string[] }>();
+    const contactsOf = new Map<
+      string,
+      { contacts: string[]; attendances: string[]; attempts: string[] }
+    >();
     const entry = (p: string) => {
       let e = contactsOf.get(p);
-      if (!e) contactsOf.set(p, (e = { contacts: [], attendances: [] }));
+      if (!e) contactsOf.set(p, (e = { contacts: [], attendances: [], attempts: [] }));
       return e;
     };
     const attendances: View['attendances'] = [];
@@ -442,13 +459,15 @@ export class FigureCalculator {
       entry(p).attendances.push(a.date);
     }
     for (const o of ledger.outreach.values()) {
-      if (o.outcome !== 'completed') continue;
       const named = new Set(o.pseudonyms);
       for (const id of o.childIds) {
         const p = ledger.linkedPseudonym(id);
         if (p !== null) named.add(p);
       }
-      for (const p of named) entry(p).contacts.push(o.date);
+      for (const p of named) {
+        if (o.outcome === 'completed') entry(p).contacts.push(o.date);
+        else entry(p).attempts.push(o.date);
+      }
     }
     const children: ChildView[] = [];
     for (const c of ledger.children.values()) {
@@ -503,6 +522,10 @@ export class FigureCalculator {
         contactDates: contacts?.contacts ?? [],
         attendanceDates: contacts?.attendances ?? [],
         firstCompleted,
+        objection: objectionInForceOf([...c.sharingChoices.values()]),
+        sensitive: birth?.sensitive === true || [...c.residences.values()].some((r) => r.sensitive),
+        everRegistered: registrationsOf.has(c.pseudonym),
+        outreachAttempts: contacts?.attempts ?? [],
       });
     }
     const view = { children, attendances };
@@ -534,7 +557,7 @@ function median(values: number[]): number | null {
 }
 
 /** The latest residence fact on or before `day` (ties: the higher version). */
-function residenceOn(child: ChildView, day: string): Residence | undefined {
+export function residenceOn(child: ChildView, day: string): Residence | undefined {
   let found: Residence | undefined;
   for (const r of child.residences) {
     if (r.date > day) break;

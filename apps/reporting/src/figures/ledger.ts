@@ -12,6 +12,8 @@ import type {
   OutreachContactRecordedFactsV1,
   RegistrationWithdrawnFactsV1,
   ResidenceChangedFactsV1,
+  SharingObjectionFactsV1,
+  WeighedSharingChoice,
 } from '@lib/contracts';
 
 /**
@@ -33,6 +35,8 @@ export interface LedgerBirth {
   ethnicCategory?: string;
   motherAgeAtBirth?: number;
   smokingAtDelivery?: 'Y' | 'N' | 'U';
+  /** Flagged sensitive on the spine: never on a worklist. */
+  sensitive: boolean;
 }
 
 export interface LedgerResidence {
@@ -43,6 +47,7 @@ export interface LedgerResidence {
   out: boolean;
   direction: 'in' | 'within' | 'out';
   birthDate: string;
+  sensitive: boolean;
 }
 
 export interface LedgerContact {
@@ -62,6 +67,8 @@ export interface LedgerChild {
   residences: Map<string, LedgerResidence>;
   death?: { date: string; version: number };
   contacts: Map<string, LedgerContact>;
+  /** The parent's sharing choices (births and HV), by event id: see objectionInForceOf. */
+  sharingChoices: Map<string, WeighedSharingChoice>;
 }
 
 export interface LedgerRegistration {
@@ -163,7 +170,7 @@ export class FiguresLedger {
   private child(pseudonym: string): LedgerChild {
     let child = this.children.get(pseudonym);
     if (!child) {
-      child = { pseudonym, residences: new Map(), contacts: new Map() };
+      child = { pseudonym, residences: new Map(), contacts: new Map(), sharingChoices: new Map() };
       this.children.set(pseudonym, child);
     }
     return child;
@@ -172,6 +179,8 @@ export class FiguresLedger {
   private applyNew(event: CloudEvent, key: string | null): boolean {
     const data = event.data as { facts?: unknown };
     const version = event.subjectversion ?? 0;
+    // Statements of one effective date rank by when they were recorded (as births ranks them).
+    const order = Date.parse(event.recordedtime ?? event.time ?? '') || 0;
     switch (event.type) {
       case 'BirthNotified':
       case 'BirthCorrected': {
@@ -191,7 +200,12 @@ export class FiguresLedger {
             ...(f.ethnicCategory ? { ethnicCategory: f.ethnicCategory } : {}),
             ...(f.motherAgeAtBirth !== undefined ? { motherAgeAtBirth: f.motherAgeAtBirth } : {}),
             ...(f.smokingAtDelivery ? { smokingAtDelivery: f.smokingAtDelivery } : {}),
+            sensitive: f.sensitive === true,
           };
+        }
+        if (f.sharingObjection !== undefined) {
+          const choice = { objects: f.sharingObjection, effectiveDate: f.birthDate, order };
+          child.sharingChoices.set(event.id, choice);
         }
         return true;
       }
@@ -211,6 +225,17 @@ export class FiguresLedger {
           out: f.direction === 'out',
           lsoa: f.direction === 'out' ? null : f.sensitive ? undefined : f.lsoa,
           birthDate: f.birthDate,
+          sensitive: f.sensitive === true,
+        });
+        return true;
+      }
+      case 'SharingObjectionRecorded':
+      case 'SharingObjectionWithdrawn': {
+        const f = data.facts as SharingObjectionFactsV1;
+        this.child(this.pseudonymOf(f.nhsNumber)).sharingChoices.set(event.id, {
+          objects: event.type === 'SharingObjectionRecorded',
+          effectiveDate: f.effectiveDate,
+          order,
         });
         return true;
       }

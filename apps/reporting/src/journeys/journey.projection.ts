@@ -1,5 +1,5 @@
 import { CentreScope } from '@lib/auth';
-import { BirthFactsV1, BirthNotifiedV1 } from '@lib/contracts';
+import { BirthFactsV1, BirthNotifiedV1, objectionInForceOf } from '@lib/contracts';
 import { PersonalDataReader, SUBJECT_ERASED } from '@lib/personal-data';
 import { ConsumedEvent } from '@lib/kafka';
 import { ensureIndexes } from '@lib/platform';
@@ -91,12 +91,17 @@ export class JourneyProjection implements OnModuleInit {
         }
         return;
       }
+      case 'ContactRecorded':
+      case 'ContactAmended':
+      case 'ContactCancelled':
       case 'SharingObjectionRecorded':
       case 'SharingObjectionWithdrawn':
       case 'ResidenceChanged':
       case 'DeathNotified':
       case 'BirthRetracted': {
-        // Later events about the child from births: kept as facts only (no identities).
+        // Later events about the child from births and health visiting: facts only (no
+        // identities). Antenatal contacts are the mother's, not the child's.
+        if (key?.startsWith('mother:')) return;
         const { facts } = event.data as { facts: Record<string, unknown> & { nhsNumber: string } };
         await this.insertOnce({
           _id: event.id,
@@ -133,7 +138,8 @@ export class JourneyProjection implements OnModuleInit {
 
   /**
    * A child's journey for a centre caller: only when the child's current birth record (its
-   * highest version) assigns it to one of the caller's centres.
+   * highest version) assigns it to one of the caller's centres, and no sharing objection is in
+   * force (then the centre cannot tell the child exists: null, a 404, as for any other child).
    */
   async findChildJourney(scope: CentreScope, nhsNumber: string): Promise<ChildJourney | null> {
     const birthInScope = await this.entries
@@ -155,13 +161,7 @@ export class JourneyProjection implements OnModuleInit {
       .sort({ occurredAt: 1, subjectVersion: 1 })
       .lean<JourneyEntry[]>()
       .exec();
-    // While the parent objects to sharing, centres see the journey's facts, not who the child is.
-    const latestSharing = entries
-      .filter((e) => SHARING_EVENT_TYPES.includes(e.type))
-      .sort((a, b) => (b.subjectVersion ?? 0) - (a.subjectVersion ?? 0))[0];
-    const objects = latestSharing
-      ? latestSharing.facts.objectionInForce === true
-      : birthInScope.facts.sharingObjection === true;
+    if (objectionInForce(entries)) return null;
     return {
       nhsNumber,
       birth: {
@@ -169,7 +169,7 @@ export class JourneyProjection implements OnModuleInit {
         postcodeDistrict: (birthInScope.facts.postcodeDistrict as string | null) ?? null,
         centreId: birthInScope.centreId,
         version: birthInScope.subjectVersion,
-        identity: objects ? null : (birthInScope.identity ?? null),
+        identity: birthInScope.identity ?? null,
         source: birthInScope.source,
         notifiedAt: birthInScope.occurredAt,
       },
@@ -210,4 +210,25 @@ export class JourneyProjection implements OnModuleInit {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
   }
+}
+
+/**
+ * The parent's choices as births and health visiting recorded them, weighed by births' rule (the
+ * latest effective date wins; on one date, the later statement): a choice at the notification
+ * is effective from the birth date.
+ */
+function objectionInForce(entries: readonly JourneyEntry[]): boolean {
+  const choices = entries.flatMap((e) => {
+    const order = Date.parse(e.occurredAt) || 0;
+    if (SHARING_EVENT_TYPES.includes(e.type)) {
+      const objects = e.type === 'SharingObjectionRecorded';
+      return [{ objects, effectiveDate: String(e.facts.effectiveDate), order }];
+    }
+    if (BIRTH_EVENT_TYPES.includes(e.type) && typeof e.facts.sharingObjection === 'boolean') {
+      const effectiveDate = String(e.facts.birthDate);
+      return [{ objects: e.facts.sharingObjection, effectiveDate, order }];
+    }
+    return [];
+  });
+  return objectionInForceOf(choices);
 }

@@ -1,0 +1,94 @@
+import { AuditedRead } from '@lib/audit';
+import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
+import { ServiceConfig } from '@lib/config';
+import { ukToday } from '@lib/platform';
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Header,
+  Param,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { FigureRequestError } from '../figures/figures';
+import { FiguresService } from '../figures/figures.service';
+import { ReportingConfig } from '../reporting.config';
+import { outreachWorklist, WorklistEntry } from './outreach-worklist';
+import { WorklistIdentities } from './worklist-identities';
+
+export interface OutreachWorklist {
+  centreId: string;
+  asOf: string;
+  afterDays: number;
+  boundaryVersion: string;
+  count: number;
+  children: WorklistEntry[];
+}
+
+@ApiTags('worklists')
+@ApiBearerAuth()
+@Controller('worklists')
+export class WorklistController {
+  constructor(
+    private readonly figures: FiguresService,
+    private readonly identities: WorklistIdentities,
+    private readonly config: ServiceConfig,
+  ) {}
+
+  @Get('outreach/:centreId')
+  @Roles('centre-staff', 'centre-manager')
+  @AuditedRead({ resource: 'worklist', subjectParam: 'centreId' })
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Children in the centre’s reach area, born or moved in, that no centre has registered or ' +
+      'contacted after the given days; oldest first. Never objected, sensitive or died.',
+  })
+  @ApiQuery({ name: 'afterDays', required: false, example: 14 })
+  outreach(
+    @CurrentPrincipal() principal: Principal,
+    @Param('centreId') centreId: string,
+    @Query('afterDays') afterDaysParam?: string,
+  ): OutreachWorklist {
+    if (!principal.centres.includes(centreId)) {
+      throw new ForbiddenException(`centre ${centreId}: not one of your centres`);
+    }
+    const afterDays =
+      afterDaysParam === undefined
+        ? (this.config as ReportingConfig).WORKLIST_AFTER_DAYS
+        : Number(afterDaysParam);
+    if (!Number.isInteger(afterDays) || afterDays < 0 || afterDays > 1826) {
+      throw new BadRequestException('afterDays: a whole number of days from 0 to 1826');
+    }
+    if (!this.figures.caughtUp) {
+      throw new ServiceUnavailableException('worklist is being rebuilt from the event log; try again shortly'); // prettier-ignore
+    }
+    const asOf = ukToday();
+    try {
+      const map = this.figures.calculator.boundaryVersion(undefined, asOf);
+      map.resolve(`centre:${centreId}`);
+      const children = outreachWorklist(
+        this.figures.calculator.children(),
+        (p) => this.identities.nhsNumberOf(p),
+        map,
+        centreId,
+        asOf,
+        afterDays,
+      );
+      return {
+        centreId,
+        asOf,
+        afterDays,
+        boundaryVersion: map.version.versionId,
+        count: children.length,
+        children,
+      };
+    } catch (error) {
+      if (error instanceof FigureRequestError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+}
