@@ -1,0 +1,142 @@
+import type { CloudEvent } from '@lib/contracts';
+import { FigureCalculator } from '../figures/figures';
+import { FiguresLedger } from '../figures/ledger';
+import { outreachWorklist } from './outreach-worklist';
+
+const TODAY = '2026-11-20';
+let seq = 0;
+
+function event(type: string, facts: Record<string, unknown>, extra: Partial<CloudEvent> = {}) {
+  seq++;
+  return {
+    specversion: '1.0',
+    id: `e${seq}`,
+    type,
+    source: 'test',
+    subject: String(facts.nhsNumber ?? 'x'),
+    time: `2026-11-01T00:00:${String(seq % 60).padStart(2, '0')}Z`,
+    dataschema: 'test',
+    subjectversion: 1,
+    data: { facts },
+    ...extra,
+  } as CloudEvent;
+}
+
+const boundaries = event('GeographyVersionPublished', {
+  kind: 'boundaries',
+  version: 1,
+  versionId: 'boundaries:1',
+  effectiveFrom: '2020-01-01',
+  boundaries: {
+    effectiveFrom: '2020-01-01',
+    las: [{ code: 'E06099001', name: 'Fenbridge' }],
+    clusters: [{ id: 'CL1', name: 'North', la: 'E06099001' }],
+    centres: [
+      { id: 'C1', name: 'Riverside', la: 'E06099001', cluster: 'CL1' },
+      { id: 'C2', name: 'Hilltop', la: 'E06099001', cluster: 'CL1' },
+    ],
+    reachAreas: [
+      { centreId: 'C1', lsoas: ['L1'] },
+      { centreId: 'C2', lsoas: ['L2'] },
+    ],
+    imdDeciles: [],
+  },
+});
+
+function born(nhsNumber: string, birthDate: string, extra: Record<string, unknown> = {}) {
+  return event('BirthNotified', { nhsNumber, birthDate, lsoa: 'L1', ...extra });
+}
+
+/** The worklist of C1 after applying the events (pseudonym = `p` + NHS number). */
+function worklistAfter(events: CloudEvent[], afterDays = 14): string[] {
+  const ledger = new FiguresLedger((n) => `p${n}`);
+  for (const e of [boundaries, ...events]) ledger.apply(e, e.subject);
+  const calculator = new FigureCalculator(ledger);
+  const map = calculator.boundaryVersion(undefined, TODAY);
+  return outreachWorklist(
+    calculator.children(),
+    (p) => p.slice(1),
+    map,
+    'C1',
+    TODAY,
+    afterDays,
+  ).map((e) => e.nhsNumber);
+}
+
+describe('outreach worklist', () => {
+  it('lists unreached children of the area, oldest first, once the days have passed', () => {
+    const events = [
+      born('9990000001', '2026-10-01'),
+      born('9990000002', '2026-09-01'),
+      born('9990000003', '2026-11-15'), // 5 days old: not yet
+      born('9990000004', '2026-09-15', { lsoa: 'L2' }), // another centre's area
+    ];
+    expect(worklistAfter(events)).toEqual(['9990000002', '9990000001']);
+    expect(worklistAfter(events, 0)).toEqual(['9990000002', '9990000001', '9990000003']);
+  });
+
+  it('never lists a child who died, whatever the death date, or a sensitive one', () => {
+    const events = [
+      born('9990000001', '2026-10-01'),
+      born('9990000002', '2026-10-02'),
+      born('9990000005', '2026-10-03', { sensitive: true }),
+      event('DeathNotified', { nhsNumber: '9990000001', dateOfDeath: '2026-12-30' }),
+    ];
+    expect(worklistAfter(events)).toEqual(['9990000002']);
+  });
+
+  it('drops a child under an objection, and lists it again once the objection is withdrawn', () => {
+    const objected = [
+      born('9990000001', '2026-10-01', { sharingObjection: true }),
+      born('9990000002', '2026-10-02'),
+      event('SharingObjectionRecorded', { nhsNumber: '9990000002', effectiveDate: '2026-10-20' }),
+    ];
+    expect(worklistAfter(objected)).toEqual([]);
+    const withdrawn = [
+      ...objected,
+      event('SharingObjectionWithdrawn', { nhsNumber: '9990000002', effectiveDate: '2026-11-01' }),
+      // Dated before the objection: the latest effective date wins, so it stays objected.
+      event('SharingObjectionWithdrawn', { nhsNumber: '9990000001', effectiveDate: '2026-09-01' }),
+    ];
+    expect(worklistAfter(withdrawn)).toEqual(['9990000002']);
+  });
+
+  it('lets a child leave once a centre reaches the family (completed outreach), not on an attempt', () => {
+    const events = [born('9990000001', '2026-10-01'), born('9990000002', '2026-10-02')];
+    const attempt = event('OutreachContactRecorded', {
+      outreachId: 'o1',
+      centreId: 'C1',
+      date: '2026-11-02',
+      outcome: 'no_answer',
+      childKeys: ['9990000001'],
+    });
+    const done = event('OutreachContactRecorded', {
+      outreachId: 'o2',
+      centreId: 'C1',
+      date: '2026-11-03',
+      outcome: 'completed',
+      childKeys: ['9990000002'],
+    });
+    expect(worklistAfter([...events, attempt, done])).toEqual(['9990000001']);
+  });
+
+  it('follows moves: in from elsewhere (listed), out of the LA (gone)', () => {
+    const events = [
+      born('9990000001', '2026-09-01'),
+      event('ResidenceChanged', {
+        nhsNumber: '9990000001',
+        birthDate: '2026-09-01',
+        direction: 'out',
+        effectiveDate: '2026-10-10',
+      }),
+      event('ResidenceChanged', {
+        nhsNumber: '9990000006',
+        birthDate: '2025-05-01',
+        direction: 'in',
+        lsoa: 'L1',
+        effectiveDate: '2026-10-01',
+      }),
+    ];
+    expect(worklistAfter(events)).toEqual(['9990000006']);
+  });
+});
