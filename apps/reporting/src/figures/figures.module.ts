@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClosedLoopController } from '../closed-loop/closed-loop.controller';
 import { EnglandReferenceModule } from '../england-reference/england-reference.module';
 import { WorklistIdentities } from '../worklist/worklist-identities';
 import { WorklistController } from '../worklist/worklist.controller';
@@ -9,7 +10,7 @@ import { FiguresService } from './figures.service';
 /** The in-memory projections rebuilt from offset 0 on every start: figures and worklists. */
 @Module({
   imports: [EnglandReferenceModule],
-  controllers: [FiguresController, WorklistController],
+  controllers: [FiguresController, WorklistController, ClosedLoopController],
   providers: [FiguresService, FiguresConsumer, WorklistIdentities],
   exports: [FiguresService],
 })

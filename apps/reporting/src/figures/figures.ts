@@ -25,7 +25,7 @@ import {
   previousQuarter,
   type Period,
 } from './periods';
-import { change, compare, proportion } from './statistics';
+import { change, compare, median, proportion } from './statistics';
 
 /** Raised for a figure request that names something that does not exist (a 4xx, not a 500). */
 export class FigureRequestError extends Error {}
@@ -547,13 +547,6 @@ function emptyCounts(): ReachCounts {
     contactedWithin30Days: 0,
     medianDaysToFirstContact: null,
   };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The latest residence fact on or before `day` (ties: the higher version). */

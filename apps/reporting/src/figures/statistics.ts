@@ -52,3 +52,11 @@ export function change(previous: Proportion, current: Proportion): Change {
   if (current.upper < previous.lower) return 'significant_decrease';
   return 'no_significant_change';
 }
+
+/** The middle value (the mean of the two middle values for an even count); null for none. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,57 +1,12 @@
 import type { CloudEvent } from '@lib/contracts';
-import { FigureCalculator } from '../figures/figures';
-import { FiguresLedger } from '../figures/ledger';
+import { born, calculatorAfter, event } from '../../../../tests/support/ledger-events';
 import { outreachWorklist } from './outreach-worklist';
 
 const TODAY = '2026-11-20';
-let seq = 0;
-
-function event(type: string, facts: Record<string, unknown>, extra: Partial<CloudEvent> = {}) {
-  seq++;
-  return {
-    specversion: '1.0',
-    id: `e${seq}`,
-    type,
-    source: 'test',
-    subject: String(facts.nhsNumber ?? 'x'),
-    time: `2026-11-01T00:00:${String(seq % 60).padStart(2, '0')}Z`,
-    dataschema: 'test',
-    subjectversion: 1,
-    data: { facts },
-    ...extra,
-  } as CloudEvent;
-}
-
-const boundaries = event('GeographyVersionPublished', {
-  kind: 'boundaries',
-  version: 1,
-  versionId: 'boundaries:1',
-  effectiveFrom: '2020-01-01',
-  boundaries: {
-    effectiveFrom: '2020-01-01',
-    las: [{ code: 'E06099001', name: 'Fenbridge' }],
-    clusters: [{ id: 'CL1', name: 'North', la: 'E06099001' }],
-    centres: [
-      { id: 'C1', name: 'Riverside', la: 'E06099001', cluster: 'CL1' },
-      { id: 'C2', name: 'Hilltop', la: 'E06099001', cluster: 'CL1' },
-    ],
-    reachAreas: [
-      { centreId: 'C1', lsoas: ['L1'] },
-      { centreId: 'C2', lsoas: ['L2'] },
-    ],
-    imdDeciles: [],
-  },
-});
-
-function born(nhsNumber: string, birthDate: string, extra: Record<string, unknown> = {}) {
-  return event('BirthNotified', { nhsNumber, birthDate, lsoa: 'L1', ...extra });
-}
 
 /** The worklist of C1 after applying the events (pseudonym = `p` + NHS number). */
 function worklistAfter(events: CloudEvent[], afterDays = 14): string[] {
-  const ledger = new FiguresLedger((n) => `p${n}`);
-  for (const e of [boundaries, ...events]) ledger.apply(e, e.subject);
-  const calculator = new FigureCalculator(ledger);
+  const calculator = calculatorAfter(events);
   const map = calculator.boundaryVersion(undefined, TODAY);
   return outreachWorklist(
     calculator.children(),
