@@ -71,7 +71,7 @@ function differences(actual: unknown, expected: unknown, path = '$', out: string
 describe('reporting figures equal the independent recomputation', () => {
   let apps: TestApp[] = [];
   let dir: string;
-  let crashed: ChildProcess | undefined;
+  let separate: SeparateReporting | undefined;
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`build first (npm run build): ${MAIN} is missing`);
@@ -86,7 +86,7 @@ describe('reporting figures equal the independent recomputation', () => {
   });
 
   afterAll(async () => {
-    crashed?.kill('SIGKILL');
+    await separate?.kill();
     await Promise.all(apps.map((a) => a.close()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -107,24 +107,23 @@ describe('reporting figures equal the independent recomputation', () => {
     const [births, hv, registrations, reporting] = apps as [TestApp, TestApp, TestApp, TestApp];
     const prefix = hv.app.get(ServiceConfig).KAFKA_GROUP_PREFIX;
     const analyst = await tokenFor('la-analyst', { la: 'E06099001' });
-    const separate = new SeparateReporting(analyst);
-    await separate.start();
-    crashed = separate.process;
+    const reporting2 = new SeparateReporting(analyst);
+    separate = reporting2;
+    await reporting2.start();
     // Kill it mid-load once it has applied a fair part of what is coming, then start it again.
     let killedWhileSending = false;
     let sending = true;
     const killer = (async () => {
       await eventually(
-        async () => ((await separate.status())?.eventsApplied ?? 0) >= birthsPerYear || undefined,
+        async () => ((await reporting2.status())?.eventsApplied ?? 0) >= birthsPerYear || undefined,
         900_000,
         100,
       );
       killedWhileSending = sending;
-      const atKill = (await separate.status())?.eventsApplied;
-      await separate.kill();
+      const atKill = (await reporting2.status())?.eventsApplied;
+      await reporting2.kill();
       process.stdout.write(`[figures] reporting process SIGKILLed at ${atKill} events applied\n`);
-      await separate.start();
-      crashed = separate.process;
+      await reporting2.start();
     })();
     const summary = await new SyntheticSender({
       inDir: dir,
@@ -216,7 +215,7 @@ describe('reporting figures equal the independent recomputation', () => {
     // The killed-and-restarted process has applied every event the in-process one has.
     const applied = figures.ledger.appliedCount;
     await eventually(
-      async () => ((await separate.status())?.eventsApplied === applied ? true : undefined),
+      async () => ((await reporting2.status())?.eventsApplied === applied ? true : undefined),
       300_000,
       500,
     );
@@ -227,7 +226,7 @@ describe('reporting figures equal the independent recomputation', () => {
         const expected = expectedReach(world, boundaries, area, period, options);
         const actual = figures.calculator.reach(map, area, period, { sustainedThreshold: 3 });
         problems.push(...differences(actual, expected, `reach ${area} ${period}`));
-        const restarted = await separate.get('/figures/reach', { area, period });
+        const restarted = await reporting2.get('/figures/reach', { area, period });
         problems.push(...differences(restarted, expected, `restarted-reach ${area} ${period}`));
         compared++;
       }
@@ -236,7 +235,7 @@ describe('reporting figures equal the independent recomputation', () => {
         const actual = figures.calculator.indicators(map, area, quarter, {});
         problems.push(...differences(actual, expected, `indicators ${area} ${quarter}`));
         const query = { area, period: quarter };
-        const restarted = await separate.get('/figures/indicators', query);
+        const restarted = await reporting2.get('/figures/indicators', query);
         problems.push(
           ...differences(restarted, expected, `restarted-indicators ${area} ${quarter}`),
         );
@@ -340,14 +339,14 @@ describe('reporting figures equal the independent recomputation', () => {
       expect(objectedListed).toEqual([]);
     };
     await checkPrivacy(urlOf(reporting));
-    await separate.kill();
-    await separate.start({ freshStore: true });
+    await reporting2.kill();
+    await reporting2.start({ freshStore: true });
     await eventually(
-      async () => ((await separate.status())?.eventsApplied === applied ? true : undefined),
+      async () => ((await reporting2.status())?.eventsApplied === applied ? true : undefined),
       300_000,
       500,
     );
-    await checkPrivacy(separate.url);
+    await checkPrivacy(reporting2.url);
 
     // The SEF data section of a centre (must show 4), then a submission that late events leave
     // unchanged while the current figures move.
