@@ -1,5 +1,4 @@
 import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
-import { ukToday } from '@lib/platform';
 import {
   BadRequestException,
   Controller,
@@ -7,13 +6,11 @@ import {
   Get,
   Header,
   Query,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DISCLOSURE_RULES } from '../disclosure/disclosure';
-import { FigureRequestError } from '../figures/figures';
+import { answerFigureRequest } from '../figures/figure-request';
 import { FiguresService } from '../figures/figures.service';
-import { PeriodError } from '../figures/periods';
 import { closedLoop, ClosedLoopFigures } from './closed-loop';
 
 /**
@@ -40,14 +37,9 @@ export class ClosedLoopController {
     @CurrentPrincipal() principal: Principal,
     @Query('period') period?: string,
     @Query('boundaries') boundaries?: string,
-  ): ClosedLoopFigures {
+  ): Promise<ClosedLoopFigures> {
     if (!period) throw new BadRequestException('period: required, e.g. quarter:2026-27-Q1');
-    if (!this.figures.caughtUp) {
-      throw new ServiceUnavailableException('figures are being rebuilt from the event log; try again shortly'); // prettier-ignore
-    }
-    const today = ukToday();
-    try {
-      const map = this.figures.calculator.boundaryVersion(boundaries, today);
+    return answerFigureRequest(this.figures, boundaries, (map, today) => {
       const las = map.version.boundaries.las.map((l) => l.code);
       if (principal.roles.includes('la-analyst') && !las.includes(principal.la ?? '')) {
         throw new ForbiddenException('these figures are for the analysts of their LA');
@@ -56,10 +48,6 @@ export class ClosedLoopController {
         ...closedLoop(this.figures.calculator.children(), map, period, today),
         disclosureControl: DISCLOSURE_RULES,
       };
-    } catch (error) {
-      if (error instanceof PeriodError || error instanceof FigureRequestError)
-        throw new BadRequestException(error.message);
-      throw error;
-    }
+    });
   }
 }

@@ -1,20 +1,12 @@
 import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
-import { ukToday } from '@lib/platform';
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  Query,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EnglandReferenceService } from '../england-reference/england-reference.service';
 import type { IndicatorFigures, ReachFigures } from './figure-types';
 import { allowArea } from './area-access';
-import { AreaMap, FigureRequestError } from './figures';
+import { answerFigureRequest } from './figure-request';
+import { AreaMap } from './figures';
 import { FiguresService } from './figures.service';
-import { PeriodError } from './periods';
 
 const SUSTAINED_CONTACT_THRESHOLD = 3;
 
@@ -51,7 +43,7 @@ export class FiguresController {
     @Query('area') area?: string,
     @Query('period') period?: string,
     @Query('boundaries') boundaries?: string,
-  ): ReachFigures {
+  ): Promise<ReachFigures> {
     return this.compute(principal, area, period, boundaries, (map, a, p) =>
       this.figures.calculator.reach(map, a, p, {
         sustainedThreshold: SUSTAINED_CONTACT_THRESHOLD,
@@ -85,23 +77,12 @@ export class FiguresController {
     period: string | undefined,
     boundaries: string | undefined,
     figure: (map: AreaMap, area: string, period: string) => T,
-  ): T {
+  ): Promise<T> {
     if (!area) throw new BadRequestException('area: required, e.g. centre:C01, cluster:CL1 or la:E06099001'); // prettier-ignore
     if (!period) throw new BadRequestException('period: required, e.g. quarter:2026-27-Q1');
-    if (!this.figures.caughtUp) {
-      throw new ServiceUnavailableException(
-        'figures are being rebuilt from the event log; try again shortly',
-      );
-    }
-    try {
-      const map = this.figures.calculator.boundaryVersion(boundaries, ukToday());
-      const scope = map.resolve(area);
-      allowArea(principal, area, scope.la);
+    return answerFigureRequest(this.figures, boundaries, (map) => {
+      allowArea(principal, area, map.resolve(area).la);
       return figure(map, area, period);
-    } catch (error) {
-      if (error instanceof PeriodError) throw new BadRequestException(error.message);
-      if (error instanceof FigureRequestError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    });
   }
 }

@@ -3,7 +3,6 @@ import { ukToday } from '@lib/platform';
 import {
   BadRequestException,
   Controller,
-  ForbiddenException,
   Get,
   HttpCode,
   NotFoundException,
@@ -11,15 +10,14 @@ import {
   Post,
   Query,
   Res,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EnglandReferenceService } from '../england-reference/england-reference.service';
 import { allowArea } from '../figures/area-access';
-import { FigureRequestError } from '../figures/figures';
+import { answerFigureRequest } from '../figures/figure-request';
 import { FiguresService } from '../figures/figures.service';
-import { parsePeriod, PeriodError, quarterOf } from '../figures/periods';
+import { parsePeriod, quarterOf } from '../figures/periods';
 import { buildSef } from './sef-builder';
 import { renderSefCsv, renderSefHtml } from './sef-render';
 import { SefSubmissions, SubmissionSummary } from './sef-submissions';
@@ -113,14 +111,8 @@ export class SefController {
     boundaries: string | undefined,
   ): Promise<SefDocument> {
     if (!periodId) throw new BadRequestException('period: required, e.g. year:2026-27');
-    if (!this.figures.caughtUp) {
-      throw new ServiceUnavailableException('figures are being rebuilt from the event log; try again shortly'); // prettier-ignore
-    }
-    const today = ukToday();
-    try {
-      const map = this.figures.calculator.boundaryVersion(boundaries, today);
-      const scope = map.resolve(`centre:${centreId}`);
-      allowArea(principal, `centre:${centreId}`, scope.la);
+    return answerFigureRequest(this.figures, boundaries, async (map, today) => {
+      allowArea(principal, `centre:${centreId}`, map.resolve(`centre:${centreId}`).la);
       const period = parsePeriod(periodId);
       const quarter = quarterOf(period.end < today ? period.end : today);
       return buildSef(this.figures.calculator, map, {
@@ -131,21 +123,17 @@ export class SefController {
         today,
         generatedAt: new Date().toISOString(),
       });
-    } catch (error) {
-      if (error instanceof PeriodError || error instanceof FigureRequestError)
-        throw new BadRequestException(error.message);
-      throw error;
-    }
+    });
   }
 
   /** Snapshots carry their centre: the same access as the centre's current figures. */
   private allowCentre(principal: Principal, centreId: string): void {
-    if (principal.roles.includes('la-analyst') && principal.la) {
-      const map = this.figures.calculator.boundaryVersion(undefined, ukToday());
-      if (map.centres.get(centreId)?.la === principal.la) return;
-    }
-    if (principal.centres.includes(centreId)) return;
-    throw new ForbiddenException(`centre ${centreId}: not one of your centres or your LA`);
+    // The centre's LA from the boundaries in force (none loaded yet: only the centre's own roles).
+    const versions = [...this.figures.ledger.boundaryVersions.values()];
+    const la = versions.length
+      ? this.figures.calculator.boundaryVersion(undefined, ukToday()).centres.get(centreId)?.la
+      : undefined;
+    allowArea(principal, `centre:${centreId}`, la ?? '');
   }
 }
 

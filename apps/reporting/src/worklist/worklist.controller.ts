@@ -1,7 +1,6 @@
 import { AuditedRead } from '@lib/audit';
 import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
 import { ServiceConfig } from '@lib/config';
-import { ukToday } from '@lib/platform';
 import {
   BadRequestException,
   Controller,
@@ -10,10 +9,9 @@ import {
   Header,
   Param,
   Query,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { FigureRequestError } from '../figures/figures';
+import { answerFigureRequest } from '../figures/figure-request';
 import { FiguresService } from '../figures/figures.service';
 import { ReportingConfig } from '../reporting.config';
 import { outreachWorklist, WorklistEntry } from './outreach-worklist';
@@ -52,7 +50,7 @@ export class WorklistController {
     @CurrentPrincipal() principal: Principal,
     @Param('centreId') centreId: string,
     @Query('afterDays') afterDaysParam?: string,
-  ): OutreachWorklist {
+  ): Promise<OutreachWorklist> {
     if (!principal.centres.includes(centreId)) {
       throw new ForbiddenException(`centre ${centreId}: not one of your centres`);
     }
@@ -63,12 +61,7 @@ export class WorklistController {
     if (!Number.isInteger(afterDays) || afterDays < 0 || afterDays > 1826) {
       throw new BadRequestException('afterDays: a whole number of days from 0 to 1826');
     }
-    if (!this.figures.caughtUp) {
-      throw new ServiceUnavailableException('worklist is being rebuilt from the event log; try again shortly'); // prettier-ignore
-    }
-    const asOf = ukToday();
-    try {
-      const map = this.figures.calculator.boundaryVersion(undefined, asOf);
+    return answerFigureRequest(this.figures, undefined, (map, asOf) => {
       map.resolve(`centre:${centreId}`);
       const children = outreachWorklist(
         this.figures.calculator.children(),
@@ -86,9 +79,6 @@ export class WorklistController {
         count: children.length,
         children,
       };
-    } catch (error) {
-      if (error instanceof FigureRequestError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    });
   }
 }
