@@ -12,55 +12,42 @@ import type { CountCell, SefDocument, SefIndicatorRow, SefReachRow, ShareCell } 
 // ---------------------------------------------------------------------------------------------
 // Formatting shared by both renderings
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 const NONE = '–';
 
-/** `2026-04-01` as "1 April 2026"; anything else comes back unchanged. */
-export function formatDate(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : date;
-}
-
-/** `2026-04` as "April 2026"; anything else comes back unchanged. */
-function formatMonth(month: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  const name = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  return m && name ? `${name} ${m[1]}` : month;
-}
-
+// The platform's en-GB calendar names (dates are calendar days: formatted in UTC; instants in
+// UK local time).
+const DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'long' });
+const MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
 const LONDON = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
+  dateStyle: 'long',
+});
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
 });
 
+/** `2026-04-01` as "1 April 2026"; anything else comes back unchanged. */
+export function formatDate(date: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date))
+    ? DAY.format(new Date(date))
+    : date;
+}
+
+/** `2026-04` as "April 2026"; anything else comes back unchanged. */
+function formatMonth(month: string): string {
+  return /^\d{4}-\d{2}$/.test(month) && !Number.isNaN(Date.parse(`${month}-01`))
+    ? MONTH.format(new Date(`${month}-01`))
+    : month;
+}
+
 /** An ISO instant as UK local time, "2 April 2026, 09:15 UK time"; unparsable text unchanged. */
 export function formatInstant(instant: string): string {
   const at = new Date(instant);
   if (Number.isNaN(at.getTime())) return instant;
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    LONDON.formatToParts(at).find((p) => p.type === type)?.value ?? '';
-  const month = MONTHS[Number(part('month')) - 1] ?? part('month');
-  return `${Number(part('day'))} ${month} ${part('year')}, ${part('hour')}:${part('minute')} UK time`;
+  return `${LONDON.format(at)}, ${LONDON_TIME.format(at)} UK time`;
 }
 
 /** `quarter:2026-27-Q1` as "Q1 2026-27"; other ids unchanged. */
