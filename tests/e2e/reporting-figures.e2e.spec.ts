@@ -1,8 +1,11 @@
 import { ServiceConfig } from '@lib/config';
 import { ukToday } from '@lib/platform';
 import { NhsNumberGenerator } from '@lib/nhs-number';
+import { Pseudonymiser } from '@lib/personal-data';
 import { generate, RATES } from '@lib/synthetic';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +21,11 @@ import { ReportingAppModule } from '../../apps/reporting/src/reporting-app.modul
 import { SyntheticSender } from '../../scripts/support/synthetic-sender/sender';
 import { loadState } from '../../scripts/support/synthetic-sender/state';
 import { expectedIndicators, expectedReach } from '../support/expected-figures/expected-figures';
+import {
+  expectedMissingFeeding,
+  expectedUnassigned,
+  knownChildren,
+} from '../support/expected-figures/expected-data-quality';
 import { loadWorld } from '../support/expected-figures/world';
 import { protectCount } from '../../apps/reporting/src/disclosure/disclosure';
 import type { SefDocument } from '../../apps/reporting/src/sef/sef-types';
@@ -170,8 +178,8 @@ describe('reporting figures equal the independent recomputation', () => {
       (seen) => seen.length >= total,
       120_000,
     );
-    const decisions = new Map<string, { at: string; linked: boolean }>();
-    const formGave = new Set<string>();
+    const decisions = new Map<string, { at: string; linked: boolean; nhsNumber: string }>();
+    const formGave = new Map<string, string>();
     for (const m of messages) {
       const e = JSON.parse(m.value!.toString()) as {
         type: string;
@@ -179,11 +187,15 @@ describe('reporting figures equal the independent recomputation', () => {
         data: { facts: { childId: string; nhsNumber?: string } };
       };
       const { childId, nhsNumber } = e.data.facts;
-      if (e.type === 'ChildRegistered' && nhsNumber) formGave.add(childId);
+      if (e.type === 'ChildRegistered' && nhsNumber) formGave.set(childId, nhsNumber);
       if (e.type === 'ChildLinked' || e.type === 'ChildUnlinked') {
         const known = decisions.get(childId);
         if (!known || e.recordedtime >= known.at)
-          decisions.set(childId, { at: e.recordedtime, linked: e.type === 'ChildLinked' });
+          decisions.set(childId, {
+            at: e.recordedtime,
+            linked: e.type === 'ChildLinked',
+            nhsNumber: nhsNumber ?? '',
+          });
       }
     }
     const refs = loadState(join(dir, '.send', 'state.json')).refs.child;
@@ -289,6 +301,69 @@ describe('reporting figures equal the independent recomputation', () => {
       .set('authorization', `Bearer ${analyst}`)
       .expect(400);
     expect(bad.body.message).toContain('written like 2026-27');
+
+    // Reporting's data-quality lists, as the LA's analyst sees them (pseudonyms only), equal the
+    // lists recomputed from the truth: children placed in no reach area, registrations no birth
+    // matches (from the link decisions registrations published), NBVs and 6-8 week reviews
+    // without a feeding status.
+    const pseudonymOf = (nhs: string) => reporting.app.get(Pseudonymiser).pseudonym(nhs);
+    const dataQuality = async (list: string) => {
+      const res = await request(reporting.app.getHttpServer())
+        .get(`/figures/data-quality/${laCode}/${list}`)
+        .query({ limit: 5000 })
+        .set('authorization', `Bearer ${analyst}`)
+        .set('x-purpose', 'test: data quality')
+        .expect(200);
+      // Pseudonymised: no NHS number from the test range anywhere in the answer.
+      expect(JSON.stringify(res.body)).not.toMatch(/999\d{7}/);
+      expect(res.body.page.total).toBeLessThanOrEqual(5000);
+      return res.body as { entries: Record<string, unknown>[]; sensitiveNotListed?: number };
+    };
+    const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
+    const unassigned = await dataQuality('unassigned-postcodes');
+    const expectedPlaces = expectedUnassigned(world, boundaries, asOf);
+    expect(expectedPlaces.entries.length).toBeGreaterThan(0);
+    expect(unassigned.sensitiveNotListed).toBe(expectedPlaces.sensitive);
+    expect(sorted(unassigned.entries.map((e) => [e.pseudonym, e.reason, e.postcodeDistrict, e.sinceMonth]))).toEqual(
+      sorted(expectedPlaces.entries.map((e) => [pseudonymOf(e.nhsNumber), e.reason, e.postcodeDistrict, e.since.slice(0, 7)])),
+    ); // prettier-ignore
+    const feeding = await dataQuality('missing-feeding-status');
+    const expectedFeeding = expectedMissingFeeding(world);
+    expect(expectedFeeding.length).toBeGreaterThan(0);
+    expect(sorted(feeding.entries.map((e) => [e.pseudonym, e.contactType, e.contactDate, e.organisationCode]))).toEqual(
+      sorted(expectedFeeding.map((e) => [pseudonymOf(e.nhsNumber), e.contactType, e.contactDate, e.organisationCode])),
+    ); // prettier-ignore
+    const unmatched = await dataQuality('unmatched-registrations');
+    const known = knownChildren(world);
+    const withdrawn = new Set(
+      world.flatMap((e) => (e.kind === 'family-withdrawn' && e.date <= asOf ? [e.familyRef] : [])),
+    );
+    const expectedUnmatched = world.flatMap((e) => {
+      if (e.kind !== 'family-registered' || withdrawn.has(e.family.familyRef)) return [];
+      return e.family.children.flatMap((c) => {
+        const childId = refs[c.childRef];
+        if (childId === undefined) return [];
+        const decision = decisions.get(childId);
+        const nhs = decision ? (decision.linked ? decision.nhsNumber : null) : formGave.get(childId);
+        if (nhs && known.has(nhs)) return [];
+        const reason = nhs ? 'nhs_number_not_known_here' : decision ? 'link_removed' : 'no_nhs_number';
+        return [[childId, e.family.centreId, reason]];
+      });
+    }); // prettier-ignore
+    expect(expectedUnmatched.length).toBeGreaterThan(0);
+    expect(sorted(unmatched.entries.map((e) => [e.childId, e.centreId, e.reason]))).toEqual(
+      sorted(expectedUnmatched),
+    );
+    process.stdout.write(
+      `[figures] data-quality lists equal the truth: ${unassigned.entries.length} unassigned ` +
+        `(+${expectedPlaces.sensitive} sensitive), ${unmatched.entries.length} unmatched ` +
+        `registrations, ${feeding.entries.length} contacts without feeding status\n`,
+    );
+    await request(reporting.app.getHttpServer())
+      .get(`/figures/data-quality/E06099002/late-records`)
+      .set('authorization', `Bearer ${analyst}`)
+      .set('x-purpose', 'test: data quality')
+      .expect(403);
 
     // Must show 5: children whose parent objects (now) are in no journey and no worklist for
     // centre roles, in this process and after a rebuild (the separate process, started again on
@@ -444,6 +519,29 @@ describe('reporting figures equal the independent recomputation', () => {
       headers: managerHeaders,
     });
     expect(await listed.json()).toMatchObject([{ snapshotId: snapshot.snapshotId }]);
+
+    // Everything reporting stores beside the identifiable journeys (and the audit trail of who
+    // read them) holds no NHS number and no child's name: a scan of every other collection.
+    const db = reporting.app.get<Connection>(getConnectionToken()).db!;
+    const identifiable = new Set(['journey_entries', 'journey_erased_keys', 'audit_records']);
+    const placeWords = new Set(JSON.stringify(boundaries).match(/[A-Z][a-z]+/g));
+    const names = new Set(
+      world
+        .flatMap((e) => (e.kind === 'born' ? [e.birth.givenName, e.birth.familyName] : []))
+        .filter((n) => !placeWords.has(n)),
+    );
+    const scanned: string[] = [];
+    for (const { name } of await db.listCollections().toArray()) {
+      if (identifiable.has(name)) continue;
+      scanned.push(name);
+      for (const doc of await db.collection(name).find().toArray()) {
+        const text = JSON.stringify(doc);
+        expect({ name, nhsNumbers: text.match(/999\d{7}/g) }).toEqual({ name, nhsNumbers: null });
+        const words = [...new Set(text.match(/[A-Z][a-z]+/g))];
+        expect({ name, names: words.filter((w) => names.has(w)) }).toEqual({ name, names: [] });
+      }
+    }
+    expect(scanned).toEqual(expect.arrayContaining(['sef_submissions']));
   });
 });
 

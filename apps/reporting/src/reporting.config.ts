@@ -13,4 +13,14 @@ export class ReportingConfig extends ServiceConfig {
   @Min(0)
   @Max(1826)
   WORKLIST_AFTER_DAYS: number = 14;
+
+  /**
+   * Days between the day a record is about and the day it reached the backbone after which it
+   * is on the late-records list (`?lateAfterDays=` overrides per request). 30: the centre's own
+   * contact target, and a month of figures read without it.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1826)
+  LATE_RECORD_DAYS: number = 30;
 }

@@ -38,6 +38,10 @@ export interface Residence {
   resident: boolean;
   /** undefined: resident with an unknown LSOA. */
   lsoa: string | undefined;
+  /** Outward code of the address (null: unknown, ZZ99 or sensitive). */
+  postcodeDistrict: string | null;
+  /** The birth notification's address, or a move's. */
+  source: 'birth' | 'move';
 }
 
 /** One child as every figure sees it (docs/figures.md, "A child, as the figures see it"). */
@@ -481,6 +485,8 @@ export class FigureCalculator {
         version: r.version,
         resident: !r.out,
         lsoa: r.out ? undefined : (r.lsoa ?? undefined),
+        postcodeDistrict: r.postcodeDistrict,
+        source: 'move',
       }));
       const firstIn = [...c.residences.values()]
         .filter((r) => r.direction === 'in')
@@ -491,6 +497,8 @@ export class FigureCalculator {
           version: birth.version,
           resident: true,
           lsoa: birth.lsoa ?? undefined,
+          postcodeDistrict: birth.postcodeDistrict,
+          source: 'birth',
         });
       }
       const birthDate = birth?.birthDate ?? firstIn?.birthDate;

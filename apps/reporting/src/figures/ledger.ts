@@ -15,6 +15,7 @@ import type {
   SharingObjectionFactsV1,
   WeighedSharingChoice,
 } from '@lib/contracts';
+import { ukToday } from '@lib/platform';
 
 /**
  * Everything the figures need, held in memory and keyed by pseudonym: no NHS number, name or
@@ -28,6 +29,8 @@ export interface LedgerBirth {
   version: number;
   birthDate: string;
   lsoa: string | null;
+  /** Outward code; null when unknown, a ZZ99 pseudo-postcode or sensitive (data-quality lists). */
+  postcodeDistrict: string | null;
   birthWeightGrams?: number;
   gestationWeeks?: number;
   deliveryMethod?: string;
@@ -44,6 +47,8 @@ export interface LedgerResidence {
   version: number;
   /** null: moved out (not resident). */
   lsoa: string | null | undefined;
+  /** Outward code of the new address; null when unknown, ZZ99 or sensitive. */
+  postcodeDistrict: string | null;
   out: boolean;
   direction: 'in' | 'within' | 'out';
   birthDate: string;
@@ -57,6 +62,9 @@ export interface LedgerContact {
   outcome: string;
   feedingStatus?: string;
   cancelled: boolean;
+  /** Who holds the record (data-quality lists name the provider to ask). */
+  organisationCode?: string;
+  sourceSystem?: string;
 }
 
 export interface LedgerChild {
@@ -135,6 +143,12 @@ export class FiguresLedger {
   readonly boundaryVersions = new Map<string, BoundaryVersion>();
   private readonly links = new Map<string, Map<string, LinkDecision>>();
   private readonly appliedIds = new Set<string>();
+  /**
+   * The UK date each record first reached the backbone (births, moves, deaths, HV contacts,
+   * registrations, attendances, outreach), keyed `<kind>:<id>`: the earliest of its events'
+   * recorded times, so the order events arrive in does not matter (late-records list).
+   */
+  readonly firstReceived = new Map<string, string>();
   /** Changes on every applied event: derived views are cached per revision. */
   revision = 0;
 
@@ -145,6 +159,8 @@ export class FiguresLedger {
     if (this.appliedIds.has(event.id)) return false;
     const used = this.applyNew(event, key);
     if (used) {
+      const record = recordKeyOf(event, this.pseudonymOf);
+      if (record !== undefined) this.noteReceived(record, event);
       this.appliedIds.add(event.id);
       this.revision++;
     }
@@ -157,14 +173,27 @@ export class FiguresLedger {
 
   /** The pseudonym a registered child counts for now, or null when it is not linked. */
   linkedPseudonym(childId: string): string | null {
+    return this.linkOf(childId).pseudonym;
+  }
+
+  /** The link in force and whether a link decision (not the form) made it. */
+  linkOf(childId: string): { pseudonym: string | null; decided: boolean } {
     const decisions = this.links.get(childId);
     let latest: LinkDecision | undefined;
     for (const d of decisions?.values() ?? []) {
       if (!latest || d.at > latest.at || (d.at === latest.at && d.version > latest.version))
         latest = d;
     }
-    if (latest) return latest.pseudonym;
-    return this.registrations.get(childId)?.formPseudonym ?? null;
+    if (latest) return { pseudonym: latest.pseudonym, decided: true };
+    return { pseudonym: this.registrations.get(childId)?.formPseudonym ?? null, decided: false };
+  }
+
+  private noteReceived(record: string, event: CloudEvent): void {
+    const at = Date.parse(event.recordedtime ?? event.time);
+    if (Number.isNaN(at)) return;
+    const day = ukToday(new Date(at));
+    const known = this.firstReceived.get(record);
+    if (known === undefined || day < known) this.firstReceived.set(record, day);
   }
 
   private child(pseudonym: string): LedgerChild {
@@ -191,6 +220,7 @@ export class FiguresLedger {
             version,
             birthDate: f.birthDate,
             lsoa: f.sensitive ? null : (f.lsoa ?? null),
+            postcodeDistrict: f.sensitive ? null : (f.postcodeDistrict ?? null),
             ...(f.birthWeightGrams !== undefined ? { birthWeightGrams: f.birthWeightGrams } : {}),
             ...(f.gestationWeeks !== undefined ? { gestationWeeks: f.gestationWeeks } : {}),
             ...(f.deliveryMethod ? { deliveryMethod: f.deliveryMethod } : {}),
@@ -224,6 +254,7 @@ export class FiguresLedger {
           direction: f.direction,
           out: f.direction === 'out',
           lsoa: f.direction === 'out' ? null : f.sensitive ? undefined : f.lsoa,
+          postcodeDistrict: f.sensitive ? null : (f.postcodeDistrict ?? null),
           birthDate: f.birthDate,
           sensitive: f.sensitive === true,
         });
@@ -256,6 +287,8 @@ export class FiguresLedger {
           contactDate: string;
           outcome?: string;
           feedingStatus?: string;
+          organisationCode?: string;
+          sourceSystem?: string;
         };
         if (f.contactType === 'antenatal' || key?.startsWith('mother:')) return false;
         const child = this.child(this.pseudonymOf(f.nhsNumber));
@@ -268,6 +301,8 @@ export class FiguresLedger {
           outcome: f.outcome ?? known?.outcome ?? 'unknown',
           ...(f.feedingStatus ? { feedingStatus: f.feedingStatus } : {}),
           cancelled: event.type === 'ContactCancelled',
+          ...(f.organisationCode ? { organisationCode: f.organisationCode } : {}),
+          ...(f.sourceSystem ? { sourceSystem: f.sourceSystem } : {}),
         });
         return true;
       }
@@ -411,5 +446,38 @@ export class FiguresLedger {
     };
     this.families.set(familyId, family);
     return family;
+  }
+}
+
+/**
+ * The record an event is about, for the late-records list (`undefined`: not a record that
+ * arrives late, e.g. a sharing choice, a link decision or reference data).
+ */
+function recordKeyOf(
+  event: CloudEvent,
+  pseudonymOf: (nhsNumber: string) => string,
+): string | undefined {
+  const f = (event.data as { facts?: Record<string, unknown> }).facts ?? {};
+  const text = (name: string) => (typeof f[name] === 'string' ? f[name] : '');
+  switch (event.type) {
+    case 'BirthNotified':
+    case 'BirthCorrected':
+      return `birth:${pseudonymOf(text('nhsNumber'))}`;
+    case 'ResidenceChanged':
+      return `residence:${event.id}`;
+    case 'DeathNotified':
+      return `death:${pseudonymOf(text('nhsNumber'))}`;
+    case 'ContactRecorded':
+    case 'ContactAmended':
+    case 'ContactCancelled':
+      return `contact:${text('contactId')}`;
+    case 'ChildRegistered':
+      return `registration:${text('childId')}`;
+    case 'AttendanceRecorded':
+      return `attendance:${text('attendanceId')}`;
+    case 'OutreachContactRecorded':
+      return `outreach:${text('outreachId')}`;
+    default:
+      return undefined;
   }
 }
