@@ -2,7 +2,12 @@ import { EventConsumer, EventConsumerFactory } from '@lib/kafka';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JourneyProjection } from './journey.projection';
 
-export const JOURNEY_TOPICS = ['births.child.v1', 'health-visits.contact.v1', 'privacy.subject.v1'];
+export const JOURNEY_TOPICS = [
+  'births.child.v1',
+  'health-visits.contact.v1',
+  'registrations.child.v1',
+  'privacy.subject.v1',
+];
 
 /** Feeds the journey projection from Kafka; stops consuming before the store closes. */
 @Injectable()

@@ -12,6 +12,7 @@ import { JourneyEntry } from './schemas/journey-entry.schema';
 const DUPLICATE_KEY = 11000;
 const BIRTH_EVENT_TYPES = ['BirthNotified', 'BirthCorrected'];
 const SHARING_EVENT_TYPES = ['SharingObjectionRecorded', 'SharingObjectionWithdrawn'];
+const LINK_EVENT_TYPES = ['ChildLinked', 'ChildUnlinked'];
 
 export interface ChildJourney {
   nhsNumber: string;
@@ -56,10 +57,12 @@ export class JourneyProjection implements OnModuleInit {
       { name: 'child_time', key: { nhsNumber: 1, occurredAt: 1 } },
       { name: 'child_type_version', key: { nhsNumber: 1, type: 1, subjectVersion: 1 } },
       { name: 'personal_key', key: { personalKeyId: 1 } },
+      { name: 'registered_child', key: { childId: 1 } },
     ]);
   }
 
-  async apply({ event, topic, partition, offset, key }: ConsumedEvent): Promise<void> {
+  async apply(consumed: ConsumedEvent): Promise<void> {
+    const { event, topic, partition, offset, key } = consumed;
     switch (event.type) {
       case 'BirthNotified':
       case 'BirthCorrected': {
@@ -78,6 +81,8 @@ export class JourneyProjection implements OnModuleInit {
           subjectVersion: event.subjectversion ?? null,
           centreId: facts.centreId ?? null,
           la: null,
+          childId: null,
+          recordedAt: event.recordedtime ?? null,
           identity: read.identity === 'present' ? read.personal : null,
           personalKeyId,
           receivedAt: new Date(),
@@ -103,23 +108,23 @@ export class JourneyProjection implements OnModuleInit {
         // identities). Antenatal contacts are the mother's, not the child's.
         if (key?.startsWith('mother:')) return;
         const { facts } = event.data as { facts: Record<string, unknown> & { nhsNumber: string } };
-        await this.insertOnce({
-          _id: event.id,
-          nhsNumber: key ?? facts.nhsNumber,
-          type: event.type,
-          occurredAt: event.time,
-          source: event.source,
-          facts: { ...facts },
-          subjectVersion: event.subjectversion ?? null,
-          centreId: null,
-          la: null,
-          identity: null,
-          personalKeyId: null,
-          receivedAt: new Date(),
-          topic,
-          partition,
-          offset,
-        });
+        await this.insertOnce(factsOnlyEntry(consumed, key ?? facts.nhsNumber, { ...facts }, null));
+        return;
+      }
+      case 'ChildRegistered':
+      case 'ChildLinked':
+      case 'ChildUnlinked':
+      case 'ChildRegistrationWithdrawn':
+      case 'AttendanceRecorded': {
+        // The registration desk's events about a child (keyed on its NHS number, or
+        // `local:<childId>` until one is known): facts only; the desk's own identities stay
+        // with registrations. Which journey they join is decided when it is read (links change).
+        const { facts } = event.data as { facts: Record<string, unknown> & { childId: string } };
+        const nhsNumber =
+          typeof facts.nhsNumber === 'string' ? facts.nhsNumber : (key ?? event.subject);
+        await this.insertOnce(
+          factsOnlyEntry(consumed, nhsNumber, withoutRegistrationCopy(facts), facts.childId),
+        );
         return;
       }
       case SUBJECT_ERASED: {
@@ -156,11 +161,7 @@ export class JourneyProjection implements OnModuleInit {
       subjectVersion: trusted({ $gt: birthInScope.subjectVersion ?? 0 }),
     });
     if (newer > 0) return null;
-    const entries = await this.entries
-      .find({ nhsNumber })
-      .sort({ occurredAt: 1, subjectVersion: 1 })
-      .lean<JourneyEntry[]>()
-      .exec();
+    const entries = await this.journeyEntries(nhsNumber);
     if (objectionInForce(entries)) return null;
     return {
       nhsNumber,
@@ -181,6 +182,37 @@ export class JourneyProjection implements OnModuleInit {
         facts: e.facts,
       })),
     };
+  }
+
+  /**
+   * Everything about the child: entries under its NHS number, and the registration desk's entries
+   * of every registered child linked to that number now (the latest link decision, or the NHS
+   * number the form gave when no decision was made), including those sent before the link under
+   * `local:<childId>`. Entries of a registered child whose link was removed leave the journey.
+   */
+  private async journeyEntries(nhsNumber: string): Promise<JourneyEntry[]> {
+    const own = await this.entries.find({ nhsNumber }).lean<JourneyEntry[]>().exec();
+    const candidates = [...new Set(own.flatMap((e) => (e.childId ? [e.childId] : [])))];
+    let linked = new Set<string>();
+    let desk: JourneyEntry[] = [];
+    if (candidates.length > 0) {
+      desk = await this.entries
+        .find({ childId: trusted({ $in: candidates }) })
+        .lean<JourneyEntry[]>()
+        .exec();
+      linked = new Set(candidates.filter((c) => linkOf(c, desk) === nhsNumber));
+    }
+    const byId = new Map<string, JourneyEntry>();
+    for (const e of [...own, ...desk]) {
+      if (e.childId !== null && e.childId !== undefined && !linked.has(e.childId)) continue;
+      byId.set(e._id, e);
+    }
+    return [...byId.values()].sort(
+      (a, b) =>
+        a.occurredAt.localeCompare(b.occurredAt) ||
+        (a.subjectVersion ?? 0) - (b.subjectVersion ?? 0) ||
+        a._id.localeCompare(b._id),
+    );
   }
 
   /** Idempotent: marker first, then every identity held for that key is dropped; facts stay. */
@@ -231,4 +263,64 @@ function objectionInForce(entries: readonly JourneyEntry[]): boolean {
     return [];
   });
   return objectionInForceOf(choices);
+}
+
+/**
+ * The NHS number a registered child is linked to now: the latest link decision (recorded time,
+ * then version, as registrations orders them), else the number its registration form gave.
+ */
+function linkOf(childId: string, entries: readonly JourneyEntry[]): string | null {
+  let latest: JourneyEntry | undefined;
+  let form: string | null = null;
+  for (const e of entries) {
+    if (e.childId !== childId) continue;
+    if (e.type === 'ChildRegistered' && typeof e.facts.nhsNumber === 'string')
+      form = e.facts.nhsNumber;
+    if (!LINK_EVENT_TYPES.includes(e.type)) continue;
+    const at = e.recordedAt ?? e.occurredAt;
+    const latestAt = latest ? (latest.recordedAt ?? latest.occurredAt) : '';
+    if (
+      !latest ||
+      at > latestAt ||
+      (at === latestAt && (e.subjectVersion ?? 0) > (latest.subjectVersion ?? 0))
+    )
+      latest = e;
+  }
+  if (latest) return latest.type === 'ChildLinked' ? String(latest.facts.nhsNumber) : null;
+  return form;
+}
+
+/** A link carries a copy of the registration (already its own entry): kept once. */
+function withoutRegistrationCopy(facts: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...facts };
+  delete rest.registration;
+  return rest;
+}
+
+/** An entry of facts only (no identity): later events from births, HV and the desk. */
+function factsOnlyEntry(
+  { event, topic, partition, offset }: ConsumedEvent,
+  nhsNumber: string,
+  facts: Record<string, unknown>,
+  childId: string | null,
+): JourneyEntry {
+  return {
+    _id: event.id,
+    nhsNumber,
+    type: event.type,
+    occurredAt: event.time,
+    source: event.source,
+    facts,
+    subjectVersion: event.subjectversion ?? null,
+    centreId: null,
+    la: null,
+    childId,
+    recordedAt: event.recordedtime ?? event.time,
+    identity: null,
+    personalKeyId: null,
+    receivedAt: new Date(),
+    topic,
+    partition,
+    offset,
+  };
 }

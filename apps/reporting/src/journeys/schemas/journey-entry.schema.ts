@@ -37,6 +37,17 @@ export class JourneyEntry {
   @Prop({ type: String, default: null })
   la!: string | null;
 
+  /**
+   * Registration-desk events: the desk's child id. Such an entry belongs to the journey of the
+   * NHS number the child is linked to now (a link can be removed), whatever key it came under.
+   */
+  @Prop({ type: String, default: null })
+  childId!: string | null;
+
+  /** When the source recorded it (orders link decisions, as registrations does). */
+  @Prop({ type: String, default: null })
+  recordedAt!: string | null;
+
   /** Identifying details opened from the event's `personal` (null when none, or erased). */
   @Prop({ type: Object, default: null })
   identity!: Record<string, unknown> | null;
