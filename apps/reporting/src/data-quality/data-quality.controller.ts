@@ -1,17 +1,10 @@
 import { AuditedRead } from '@lib/audit';
 import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
 import { ServiceConfig } from '@lib/config';
-import {
-  BadRequestException,
-  Controller,
-  ForbiddenException,
-  Get,
-  Header,
-  Param,
-  Query,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { answerFigureRequest } from '../figures/figure-request';
+import { allowLa } from '../figures/area-access';
+import { answerFigureRequest, wholeNumberParam } from '../figures/figure-request';
 import { FiguresService } from '../figures/figures.service';
 import { ReportingConfig } from '../reporting.config';
 import {
@@ -113,14 +106,14 @@ export class DataQualityController {
     if (!(DATA_QUALITY_LISTS as readonly string[]).includes(list)) {
       throw new BadRequestException(`list: one of ${DATA_QUALITY_LISTS.join(', ')}`);
     }
-    const lateAfterDays = wholeNumber(
+    const lateAfterDays = wholeNumberParam(
       'lateAfterDays',
       lateAfterDaysParam,
       (this.config as ReportingConfig).LATE_RECORD_DAYS,
       1826,
     );
-    const offset = wholeNumber('offset', offsetParam, 0, Number.MAX_SAFE_INTEGER);
-    const limit = wholeNumber('limit', limitParam, 500, MAX_PAGE);
+    const offset = wholeNumberParam('offset', offsetParam, 0, Number.MAX_SAFE_INTEGER);
+    const limit = wholeNumberParam('limit', limitParam, 500, MAX_PAGE);
     return answerFigureRequest(this.figures, boundaries, (map, asOf) => {
       const scope = laScope(map, la);
       const { ledger, calculator } = this.figures;
@@ -147,19 +140,4 @@ export class DataQualityController {
       };
     });
   }
-}
-
-function allowLa(principal: Principal, la: string): void {
-  if (principal.roles.includes('admin')) return;
-  if (principal.la !== la)
-    throw new ForbiddenException(`la ${la}: these lists are for its own analysts`);
-}
-
-function wholeNumber(field: string, value: string | undefined, fallback: number, max: number) {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > max) {
-    throw new BadRequestException(`${field}: a whole number from 0 to ${max}`);
-  }
-  return n;
 }

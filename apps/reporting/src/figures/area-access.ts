@@ -14,3 +14,10 @@ export function allowArea(principal: Principal, area: string, la: string): void 
     return;
   throw new ForbiddenException(`area ${area}: not one of your centres or your LA`);
 }
+
+/** LA-wide lists: the LA's own analysts, or an admin. */
+export function allowLa(principal: Principal, la: string): void {
+  if (principal.roles.includes('admin')) return;
+  if (principal.la !== la)
+    throw new ForbiddenException(`la ${la}: these lists are for its own analysts`);
+}

@@ -28,3 +28,18 @@ export async function answerFigureRequest<T>(
     throw error;
   }
 }
+
+/** A whole-number query parameter from 0 to `max` (digits only), or the default when absent. */
+export function wholeNumberParam(
+  field: string,
+  value: string | undefined,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > max) {
+    throw new BadRequestException(`${field}: a whole number from 0 to ${max}`);
+  }
+  return n;
+}

@@ -1,17 +1,9 @@
 import { AuditedRead } from '@lib/audit';
 import { CurrentPrincipal, Principal, Roles } from '@lib/auth';
 import { ServiceConfig } from '@lib/config';
-import {
-  BadRequestException,
-  Controller,
-  ForbiddenException,
-  Get,
-  Header,
-  Param,
-  Query,
-} from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { answerFigureRequest } from '../figures/figure-request';
+import { answerFigureRequest, wholeNumberParam } from '../figures/figure-request';
 import { FiguresService } from '../figures/figures.service';
 import { ReportingConfig } from '../reporting.config';
 import { outreachWorklist, WorklistEntry } from './outreach-worklist';
@@ -54,13 +46,12 @@ export class WorklistController {
     if (!principal.centres.includes(centreId)) {
       throw new ForbiddenException(`centre ${centreId}: not one of your centres`);
     }
-    const afterDays =
-      afterDaysParam === undefined
-        ? (this.config as ReportingConfig).WORKLIST_AFTER_DAYS
-        : Number(afterDaysParam);
-    if (!Number.isInteger(afterDays) || afterDays < 0 || afterDays > 1826) {
-      throw new BadRequestException('afterDays: a whole number of days from 0 to 1826');
-    }
+    const afterDays = wholeNumberParam(
+      'afterDays',
+      afterDaysParam,
+      (this.config as ReportingConfig).WORKLIST_AFTER_DAYS,
+      1826,
+    );
     return answerFigureRequest(this.figures, undefined, (map, asOf) => {
       map.resolve(`centre:${centreId}`);
       const children = outreachWorklist(
