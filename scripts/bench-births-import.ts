@@ -8,6 +8,7 @@
  * Run: npm run build && npm run bench:births-import [-- rows]   (default 50,000 rows)
  */
 import { mintDevToken } from '@lib/auth';
+import { parse } from 'csv-parse/sync';
 import { resolveInfra, type RunningInfra } from '@lib/infra';
 import { createServiceApp } from '@lib/platform';
 import type { INestApplication } from '@nestjs/common';
@@ -197,7 +198,15 @@ async function main(): Promise<number> {
         `peak ${mb(peakHeap)}`,
     );
 
-    const failures = invariantFailures(extract, first, second, eventsAfterFirst, eventsAfterSecond);
+    const rejectedRows = await fetchRejectedRows(baseUrl, token, first.resource.importId);
+    console.log(
+      `rejected rows of the first import (GET …/rejected-rows): ${rejectedRows.length} lines, ` +
+        `${rejectedRows.filter((l) => l.reason.length > 0).length} with a reason`,
+    );
+    const failures = [
+      ...invariantFailures(extract, first, second, eventsAfterFirst, eventsAfterSecond),
+      ...rejectionFailures(extract, rejectedRows),
+    ];
     for (const f of failures) console.log(`INVARIANT FAILED: ${f}`);
     if (failures.length === 0) console.log('invariants: all hold');
     return failures.length === 0 ? 0 : 1;
@@ -210,6 +219,49 @@ async function main(): Promise<number> {
       // never written
     }
   }
+}
+
+interface RejectedRow {
+  row: string;
+  column: string;
+  reason: string;
+}
+
+async function fetchRejectedRows(
+  baseUrl: string,
+  token: string,
+  importId: string,
+): Promise<RejectedRow[]> {
+  const res = await fetch(`${baseUrl}/births/imports/${importId}/rejected-rows`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`rejected rows answered ${res.status}`);
+  return parse<RejectedRow>(await res.text(), { columns: true });
+}
+
+/** Every invalid row of the extract is reported once, by row number, with its column and reason. */
+function rejectionFailures(extract: SyntheticExtractSummary, lines: RejectedRow[]): string[] {
+  const failures: string[] = [];
+  const byRow = new Map<number, RejectedRow[]>();
+  for (const l of lines) byRow.set(Number(l.row), [...(byRow.get(Number(l.row)) ?? []), l]);
+  if (byRow.size !== extract.invalidRows.length) {
+    failures.push(`rejected rows name ${byRow.size} rows ≠ ${extract.invalidRows.length} invalid`);
+  }
+  for (const { row, invalid } of extract.invalidRows) {
+    const reported = byRow.get(row) ?? [];
+    const matches = reported.some(
+      (l) =>
+        l.column === invalid.column &&
+        (invalid.kind === 'unbalanced-quote'
+          ? l.reason.includes(invalid.reason)
+          : l.reason === invalid.reason),
+    );
+    if (!matches) {
+      failures.push(`row ${row} (${invalid.kind}): reported as ${JSON.stringify(reported)}`);
+      if (failures.length > 10) break;
+    }
+  }
+  return failures;
 }
 
 function invariantFailures(

@@ -65,6 +65,8 @@ export interface SyntheticExtractSummary {
   duplicates: number;
   invalid: number;
   bytes: number;
+  /** Each invalid row (a few hundred): its number and what is wrong with it. */
+  invalidRows: { row: number; invalid: InvalidKind }[];
 }
 
 const GIVEN = ['Amara', 'Oliver', 'Zoë', 'Mohammed', 'Isla', 'Jack', 'Ava', 'Noah', 'Freya', 'Leo'];
@@ -178,6 +180,7 @@ export async function writeSyntheticExtract(
     duplicates: 0,
     invalid: 0,
     bytes: 0,
+    invalidRows: [],
   };
   const write = async (text: string): Promise<void> => {
     if (!out.write(text)) await once(out, 'drain');
@@ -187,7 +190,10 @@ export async function writeSyntheticExtract(
     summary.rows++;
     if (r.kind === 'valid') summary.valid++;
     else if (r.kind === 'duplicate') summary.duplicates++;
-    else summary.invalid++;
+    else {
+      summary.invalid++;
+      if (r.invalid) summary.invalidRows.push({ row: r.row, invalid: r.invalid });
+    }
     await write(r.line);
   }
   out.end();

@@ -123,7 +123,7 @@ describe('births: NEMS messages', () => {
     });
   });
 
-  it('should retract a notification on a delete (BirthRetracted), and say what it cannot apply', async () => {
+  it('should retract a notification on a delete (BirthRetracted)', async () => {
     const withoutMother = fixture('birth-without-mother.xml');
     await send(withoutMother, 'application/fhir+xml').expect(201);
     const deletion = withoutMother.replace('<code value="new"/>', '<code value="delete"/>');
@@ -132,13 +132,69 @@ describe('births: NEMS messages', () => {
     const events = await eventsFor('9995000156', (t) => t.includes('BirthRetracted'));
     expect(events.map((e) => e.type)).toEqual(['BirthNotified', 'BirthRetracted']);
     expect(events[1].data.facts).toEqual({ nhsNumber: '9995000156', channel: 'nems' });
+  });
 
+  it('should withdraw a change of address on a delete (ResidenceChangeRetracted): back to the birth address', async () => {
+    // The move of the second test, sent again as a delete (a delete repeats what it withdraws).
     const addressDeletion = fixture('change-of-address.xml').replace(
       '<code value="new"/>',
       '<code value="delete"/>',
     );
-    const res = await send(addressDeletion, 'application/fhir+xml').expect(501);
-    expect(res.body.issue[0]).toMatchObject({ code: 'not-supported' });
+    const res = await send(addressDeletion, 'application/fhir+xml').expect(201);
+    expect(res.body).toMatchObject({ nhsNumber: '9995000016', version: 3, created: true });
+    await send(addressDeletion, 'application/fhir+xml').expect(200);
+    const events = await eventsFor('9995000016', (t) => t.includes('ResidenceChangeRetracted'));
+    expect(events.map((e) => e.type)).toEqual([
+      'BirthNotified',
+      'ResidenceChanged',
+      'ResidenceChangeRetracted',
+    ]);
+    const moveId = (events[1] as unknown as { id: string }).id;
+    expect(events[2].data.facts).toEqual({
+      nhsNumber: '9995000016',
+      retractedEventId: moveId,
+      effectiveDate: '2019-11-01',
+      // The birth's own address (LS17 7DF, placed in no reach area here) holds again.
+      residenceNow: { from: '2017-10-02', postcodeDistrict: 'LS17', centreId: null },
+      channel: 'nems',
+    });
+    // A delete of a change never recorded says so.
+    const unknownMove = await send(
+      addressDeletion.replace('<start value="2019-11-01"/>', '<start value="2019-12-01"/>'),
+      'application/fhir+xml',
+    ).expect(404);
+    expect(unknownMove.body.issue[0]).toMatchObject({ code: 'not-found' });
+  });
+
+  it('should correct a death on an update and withdraw it on a delete (DeathRetracted)', async () => {
+    // 9995000229 died on 2024-06-05 (the death test above).
+    const death = fixture('death-notification.xml');
+    const asType = (type: string, deceased = '2024-06-04T23:30:00+00:00') =>
+      death
+        .replace('<code value="new"/>', `<code value="${type}"/>`)
+        .replace('2024-06-04T23:30:00+00:00', deceased);
+    // A new notification with another date is refused: only an update changes the date.
+    const other = await send(asType('new', '2024-06-07T10:00:00+00:00'), 'application/fhir+xml');
+    expect(other.status).toBe(409);
+    expect(other.body.issue[0]).toMatchObject({ code: 'conflict' });
+    await send(asType('update', '2024-06-07T10:00:00+00:00'), 'application/fhir+xml').expect(201);
+    await send(asType('update', '2024-06-07T10:00:00+00:00'), 'application/fhir+xml').expect(200);
+    // The delete must name the death held.
+    const stale = await send(asType('delete'), 'application/fhir+xml').expect(409);
+    expect(stale.body.issue[0].diagnostics).toMatch(/2024-06-07, not 2024-06-05/);
+    await send(asType('delete', '2024-06-07T10:00:00+00:00'), 'application/fhir+xml').expect(201);
+    await send(asType('delete', '2024-06-07T10:00:00+00:00'), 'application/fhir+xml').expect(200);
+    const events = await eventsFor('9995000229', (t) => t.includes('DeathRetracted'));
+    expect(events.map((e) => [e.type, e.data.facts])).toEqual([
+      ['BirthNotified', expect.any(Object)],
+      ['DeathNotified', { nhsNumber: '9995000229', dateOfDeath: '2024-06-05', channel: 'nems' }],
+      ['DeathNotified', { nhsNumber: '9995000229', dateOfDeath: '2024-06-07', channel: 'nems' }],
+      ['DeathRetracted', { nhsNumber: '9995000229', dateOfDeath: '2024-06-07', channel: 'nems' }],
+    ]);
+    // Withdrawn: a later notification of the death is a new one.
+    await send(asType('new'), 'application/fhir+xml').expect(201);
+    const after = await eventsFor('9995000229', (t) => t.length >= 5);
+    expect(after[4].type).toBe('DeathNotified');
   });
 
   (existsSync(SHARED) ? it : it.skip)(

@@ -234,6 +234,79 @@ describe('births: sharing choices, deaths, moves and retractions', () => {
     });
   });
 
+  it('should withdraw moves and deaths: the child is where its other statements place it, alive', async () => {
+    const child = await notify();
+    const july = { effectiveDate: '2026-07-15', postcode: 'QS2 2BB' };
+    const june = { effectiveDate: '2026-06-01', postcode: 'QN1 1AA' };
+    await post(`/births/${child}/moves`, { direction: 'within', ...july }).expect(201);
+    await post(`/births/${child}/moves`, {
+      direction: 'within',
+      ...june,
+      addressLine1: '3 Late Row',
+    }).expect(201);
+    await read(child, southStaff).expect(200); // the July move holds
+
+    await post(`/births/${child}/moves/retraction`, july).expect(201);
+    await post(`/births/${child}/moves/retraction`, july).expect(200);
+    await read(child, southStaff).expect(404);
+    const afterJuly = await read(child, northStaff).expect(200);
+    expect(afterJuly.body.identity).toMatchObject({ addressLine1: '3 Late Row' });
+
+    await post(`/births/${child}/moves/retraction`, june).expect(201);
+    const afterJune = await read(child, northStaff).expect(200);
+    expect(afterJune.body.identity).toMatchObject({ addressLine1: '7 Wick Lane' });
+    const never = await post(`/births/${child}/moves/retraction`, {
+      effectiveDate: '2026-08-01',
+      postcode: 'QS2 2BB',
+    }).expect(404);
+    expect(never.body.message).toMatch(/no change of address to QS2 2BB from 2026-08-01/);
+
+    await post(`/births/${child}/death`, { dateOfDeath: '2026-09-03' }).expect(201);
+    await post(`/births/${child}/death/correction`, { dateOfDeath: '2026-09-05' }).expect(201);
+    await post(`/births/${child}/death/correction`, { dateOfDeath: '2026-09-05' }).expect(200);
+    expect((await read(child, northStaff).expect(200)).body.dateOfDeath).toBe('2026-09-05');
+    const stale = await post(`/births/${child}/death/retraction`, {
+      dateOfDeath: '2026-09-03',
+    }).expect(409);
+    expect(stale.body.message).toMatch(/is on 2026-09-05, not 2026-09-03/);
+    await post(`/births/${child}/death/retraction`, { dateOfDeath: '2026-09-05' }).expect(201);
+    await post(`/births/${child}/death/retraction`, { dateOfDeath: '2026-09-05' }).expect(200);
+    expect((await read(child, northStaff).expect(200)).body.dateOfDeath).toBeNull();
+
+    const events = await eventsOf(child, 8);
+    expect(events.map((e) => e.type)).toEqual([
+      'BirthNotified',
+      'ResidenceChanged',
+      'ResidenceChanged',
+      'ResidenceChangeRetracted',
+      'ResidenceChangeRetracted',
+      'DeathNotified',
+      'DeathNotified',
+      'DeathRetracted',
+    ]);
+    expect(events[3].data.facts).toEqual({
+      nhsNumber: child,
+      retractedEventId: (events[1] as unknown as { id: string }).id,
+      effectiveDate: '2026-07-15',
+      residenceNow: {
+        from: '2026-06-01',
+        postcodeDistrict: 'QN1',
+        lsoa: 'E01999999',
+        centreId: NORTH,
+      },
+      channel: 'births-api',
+    });
+    expect(events[4].data.facts).toMatchObject({
+      retractedEventId: (events[2] as unknown as { id: string }).id,
+      residenceNow: { from: '2026-04-10', postcodeDistrict: 'QN1', centreId: NORTH },
+    });
+    expect(events[7].data.facts).toEqual({
+      nhsNumber: child,
+      dateOfDeath: '2026-09-05',
+      channel: 'births-api',
+    });
+  });
+
   it('should make a child born elsewhere known by its move in', async () => {
     const child = nhsNumbers.next();
     const missing = await post(`/births/${child}/moves`, {

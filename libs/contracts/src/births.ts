@@ -90,6 +90,41 @@ export interface DeathNotifiedV1 {
 }
 
 /**
+ * `DeathRetracted` v1: a death notification was withdrawn by its source (a NEMS `delete`): as far
+ * as births knows the child is alive; consumers count the child and may contact the family again.
+ */
+export interface DeathRetractedV1 {
+  facts: { nhsNumber: string; dateOfDeath: string; channel: ChildEventChannel };
+}
+
+/** Where the child lives once a change of residence is withdrawn (null: nowhere stated). */
+export interface ResidenceNowV1 {
+  /** YYYY-MM-DD from which this residence applies (the birth date, or an earlier move's date). */
+  from: string;
+  postcodeDistrict: string | null;
+  lsoa?: string;
+  centreId?: string | null;
+}
+
+/**
+ * `ResidenceChangeRetracted` v1: a change of residence was withdrawn by its source (a NEMS
+ * `delete`); the residence reverts to what the child's other statements give (`residenceNow`).
+ */
+export interface ResidenceChangeRetractedV1 {
+  facts: {
+    nhsNumber: string;
+    /** The CloudEvents `id` of the `ResidenceChanged` withdrawn. */
+    retractedEventId: string;
+    /** YYYY-MM-DD the withdrawn change said the family moved. */
+    effectiveDate: string;
+    residenceNow: ResidenceNowV1 | null;
+    /** Flagged sensitive on the spine: no postcode or area is released. */
+    sensitive?: true;
+    channel: ChildEventChannel;
+  };
+}
+
+/**
  * The sharing-status schema shared by births and health-visits (`SharingObjectionRecorded` /
  * `SharingObjectionWithdrawn` v1).
  */

@@ -78,6 +78,8 @@ describe(ContractRegistry, () => {
         'BirthRetracted',
         'ResidenceChanged',
         'DeathNotified',
+        'DeathRetracted',
+        'ResidenceChangeRetracted',
         'SharingObjectionRecorded',
         'SharingObjectionWithdrawn',
       ]);

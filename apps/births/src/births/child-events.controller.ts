@@ -15,7 +15,12 @@ import type { Response } from 'express';
 import { ukToday } from '@lib/platform';
 import { submitterOf } from './births.service';
 import { ChildEventResult, ChildEventsService } from './child-events.service';
-import { RecordDeathDto, RecordMoveDto, SharingChoiceDto } from './dto/child-events.dto';
+import {
+  RecordDeathDto,
+  RecordMoveDto,
+  RetractMoveDto,
+  SharingChoiceDto,
+} from './dto/child-events.dto';
 
 const CHANNEL: ChildEventChannel = 'births-api';
 
@@ -74,6 +79,64 @@ export class ChildEventsController {
   ): Promise<ChildEventResult & { nhsNumber: string }> {
     refuseIfAny(notInFuture('dateOfDeath', death.dateOfDeath));
     const result = await this.children.recordDeath(
+      nhsNumber,
+      death.dateOfDeath,
+      CHANNEL,
+      new Date(),
+    );
+    return answer(res, nhsNumber, result);
+  }
+
+  @Post('moves/retraction')
+  @Roles('births-feed')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Withdraw a recorded move (ResidenceChangeRetracted): the residence reverts to the latest-dated move left, else the birth address',
+  })
+  @ApiCreatedResponse({ description: 'Stored; a re-send answers 200' })
+  async retractMove(
+    @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
+    @Body() move: RetractMoveDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChildEventResult & { nhsNumber: string }> {
+    const result = await this.children.retractMove({ ...move, nhsNumber }, CHANNEL, new Date());
+    return answer(res, nhsNumber, result);
+  }
+
+  @Post('death/correction')
+  @Roles('births-feed')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Correct the date of death (a new DeathNotified with that date)' })
+  @ApiCreatedResponse({ description: 'Stored; the date already held answers 200' })
+  async correctDeath(
+    @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
+    @Body() death: RecordDeathDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChildEventResult & { nhsNumber: string }> {
+    refuseIfAny(notInFuture('dateOfDeath', death.dateOfDeath));
+    const result = await this.children.recordDeath(
+      nhsNumber,
+      death.dateOfDeath,
+      CHANNEL,
+      new Date(),
+      'correction',
+    );
+    return answer(res, nhsNumber, result);
+  }
+
+  @Post('death/retraction')
+  @Roles('births-feed')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Withdraw a death notified in error (DeathRetracted)' })
+  @ApiCreatedResponse({ description: 'Stored; a re-send answers 200' })
+  @ApiConflictResponse({ description: 'The death recorded is on another date' })
+  async retractDeath(
+    @Param('nhsNumber', NhsNumberPipe) nhsNumber: string,
+    @Body() death: RecordDeathDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChildEventResult & { nhsNumber: string }> {
+    const result = await this.children.retractDeath(
       nhsNumber,
       death.dateOfDeath,
       CHANNEL,

@@ -3,7 +3,9 @@ import type {
   BirthRetractedV1,
   ChildEventChannel,
   DeathNotifiedV1,
+  DeathRetractedV1,
   ResidenceChangedV1,
+  ResidenceChangeRetractedV1,
   SharingObjectionFactsV1,
 } from '@lib/contracts';
 import { deterministicEventId } from '@lib/kafka';
@@ -13,7 +15,15 @@ import { createHash } from 'node:crypto';
 import { ReachAreaDirectory } from '../geography/reach-area-directory';
 import { ChildChangeConflict, placedLa, Submitter } from './births.service';
 import { ChildRecords } from './child-records';
-import { initialState, objectionInForce, stateOf, withChoice, withResidence } from './child-state';
+import {
+  currentResidence,
+  initialState,
+  objectionInForce,
+  stateOf,
+  withChoice,
+  withoutMove,
+  withResidence,
+} from './child-state';
 import { postcodeDistrict } from '@lib/platform';
 import type { BirthRecord } from './schemas/birth-record.schema';
 
@@ -81,8 +91,7 @@ export class ChildEventsService {
     submitter: Submitter = {},
   ): Promise<ChildEventResult> {
     const { nhsNumber } = input;
-    const key = `residence-changed:${nhsNumber}:${input.effectiveDate}:${input.postcode ?? ''}`;
-    return this.append(nhsNumber, key, receivedAt, async (latest, recordId) => {
+    return this.append(nhsNumber, moveKey(input), receivedAt, async (latest, recordId) => {
       if (latest?.retracted) throw retracted();
       const birthDate = latest?.birthDate ?? input.birthDate;
       if (!birthDate) {
@@ -149,40 +158,148 @@ export class ChildEventsService {
     });
   }
 
-  /** A death: one per child; the same date again is a re-send, another date a conflict. */
+  /**
+   * A death. One in force per child: the same date again is a re-send, another date a conflict
+   * unless it comes as a correction (a NEMS `update`), which states the date anew. After a
+   * withdrawal (`retractDeath`) a death notification is a new one.
+   */
   async recordDeath(
     nhsNumber: string,
     dateOfDeath: string,
     channel: ChildEventChannel,
     receivedAt: Date,
+    as: 'notification' | 'correction' = 'notification',
   ): Promise<ChildEventResult> {
-    const result = await this.append(
-      nhsNumber,
-      `death-notified:${nhsNumber}`,
-      receivedAt,
-      (latest) => {
-        if (!latest) throw unknownChild();
-        if (dateOfDeath < latest.birthDate) {
-          throw invalid('dateOfDeath', 'is before the child was born');
-        }
-        const data: DeathNotifiedV1 = { facts: { nhsNumber, dateOfDeath, channel } };
-        return Promise.resolve({
-          kind: 'died',
-          type: 'DeathNotified',
-          time: `${dateOfDeath}T00:00:00Z`,
-          data,
-          state: { ...stateOf(latest), dateOfDeath },
-          choice: null,
-          contentHash: digest({ dateOfDeath }),
-        });
-      },
-    );
-    if (!result.created && result.record.dateOfDeath !== dateOfDeath) {
-      throw new ChildChangeConflict(
-        `a death on ${result.record.dateOfDeath ?? 'another date'} is already recorded for this child`,
-      );
+    const before = await this.records.latest(nhsNumber);
+    const withdrawn = before?.deathsRetracted ?? 0;
+    if (as === 'correction' && before?.dateOfDeath === dateOfDeath) {
+      return { eventId: before.eventId, version: before.version, created: false };
+    }
+    // The first death keeps the key it always had, so re-sends from before withdrawals existed
+    // are still recognised.
+    const key =
+      as === 'correction'
+        ? `death-corrected:${nhsNumber}:${withdrawn}:${dateOfDeath}`
+        : `death-notified:${nhsNumber}${withdrawn > 0 ? `:${withdrawn}` : ''}`;
+    const result = await this.append(nhsNumber, key, receivedAt, (latest) => {
+      if (!latest) throw unknownChild();
+      if (dateOfDeath < latest.birthDate) {
+        throw invalid('dateOfDeath', 'is before the child was born');
+      }
+      if (as === 'notification' && latest.dateOfDeath && latest.dateOfDeath !== dateOfDeath) {
+        throw deathConflict(latest.dateOfDeath);
+      }
+      const data: DeathNotifiedV1 = { facts: { nhsNumber, dateOfDeath, channel } };
+      return Promise.resolve({
+        kind: 'died',
+        type: 'DeathNotified',
+        time: `${dateOfDeath}T00:00:00Z`,
+        data,
+        state: { ...stateOf(latest), dateOfDeath },
+        choice: null,
+        contentHash: digest({ dateOfDeath }),
+      });
+    });
+    const held = result.record.dateOfDeath;
+    if (!result.created && held !== dateOfDeath && before?.dateOfDeath !== dateOfDeath) {
+      throw deathConflict(before?.dateOfDeath ?? held);
     }
     return result;
+  }
+
+  /**
+   * The death notification was withdrawn by its source (a NEMS `delete`): the child is alive as
+   * far as we know. It must name the death held; the same withdrawal again changes nothing.
+   */
+  async retractDeath(
+    nhsNumber: string,
+    dateOfDeath: string,
+    channel: ChildEventChannel,
+    receivedAt: Date,
+  ): Promise<ChildEventResult> {
+    const before = await this.records.latest(nhsNumber);
+    if (!before) throw unknownChild();
+    const withdrawn = before.deathsRetracted;
+    if (!before.dateOfDeath && withdrawn > 0) {
+      // Withdrawn already (a re-send): answered with the withdrawal held.
+      const held = await this.records.held(deathRetractedKey(nhsNumber, withdrawn - 1));
+      if (held) return { eventId: held.eventId, version: held.version, created: false };
+    }
+    return this.append(nhsNumber, deathRetractedKey(nhsNumber, withdrawn), receivedAt, (latest) => {
+      if (!latest?.dateOfDeath) {
+        throw new NotFoundException('no death is recorded for this child');
+      }
+      if (latest.dateOfDeath !== dateOfDeath) {
+        throw new ChildChangeConflict(
+          `the death recorded for this child is on ${latest.dateOfDeath}, not ${dateOfDeath}`,
+        );
+      }
+      const data: DeathRetractedV1 = { facts: { nhsNumber, dateOfDeath, channel } };
+      return Promise.resolve({
+        kind: 'death-retracted',
+        type: 'DeathRetracted',
+        time: receivedAt.toISOString(),
+        data,
+        state: {
+          ...stateOf(latest),
+          dateOfDeath: null,
+          deathsRetracted: latest.deathsRetracted + 1,
+        },
+        choice: null,
+        contentHash: digest({ deathRetracted: dateOfDeath }),
+      });
+    });
+  }
+
+  /**
+   * A change of residence was withdrawn by its source (a NEMS `delete`, which repeats the change
+   * it withdraws): the residence reverts to the latest-dated move left, else the birth's address.
+   */
+  async retractMove(
+    input: Pick<MoveInput, 'nhsNumber' | 'effectiveDate' | 'postcode'>,
+    channel: ChildEventChannel,
+    receivedAt: Date,
+  ): Promise<ChildEventResult> {
+    const { nhsNumber } = input;
+    const moveEventId = deterministicEventId(moveKey(input));
+    const move = await this.records.held(moveKey(input));
+    if (!move) {
+      throw new NotFoundException(
+        `no change of address to ${input.postcode ?? 'no postcode'} from ${input.effectiveDate} is recorded for this child`,
+      );
+    }
+    const key = `residence-change-retracted:${moveEventId}`;
+    return this.append(nhsNumber, key, receivedAt, (latest) => {
+      if (!latest) throw unknownChild();
+      const after = withoutMove(stateOf(latest), move._id);
+      const now = currentResidence(after.residences);
+      const data: ResidenceChangeRetractedV1 = {
+        facts: {
+          nhsNumber,
+          retractedEventId: moveEventId,
+          effectiveDate: input.effectiveDate,
+          residenceNow: now
+            ? {
+                from: now.from,
+                postcodeDistrict: now.postcodeDistrict,
+                ...(now.lsoa ? { lsoa: now.lsoa } : {}),
+                centreId: now.centreId,
+              }
+            : null,
+          ...(after.sensitive ? { sensitive: true as const } : {}),
+          channel,
+        },
+      };
+      return Promise.resolve({
+        kind: 'residence-retracted',
+        type: 'ResidenceChangeRetracted',
+        time: receivedAt.toISOString(),
+        data,
+        state: after,
+        choice: null,
+        contentHash: digest({ residenceChangeRetracted: moveEventId }),
+      });
+    });
   }
 
   /** The notification was withdrawn by its source (a NEMS `delete`): figures drop the child. */
@@ -275,6 +392,20 @@ export class ChildEventsService {
 
 function unknownChild(): NotFoundException {
   return new NotFoundException('no birth or move in known for that NHS number');
+}
+
+function moveKey(input: Pick<MoveInput, 'nhsNumber' | 'effectiveDate' | 'postcode'>): string {
+  return `residence-changed:${input.nhsNumber}:${input.effectiveDate}:${input.postcode ?? ''}`;
+}
+
+function deathRetractedKey(nhsNumber: string, withdrawnBefore: number): string {
+  return `death-retracted:${nhsNumber}:${withdrawnBefore}`;
+}
+
+function deathConflict(heldDate: string | null): ChildChangeConflict {
+  return new ChildChangeConflict(
+    `a death on ${heldDate ?? 'another date'} is already recorded for this child; send a correction to change it`,
+  );
 }
 
 function retracted(): ChildChangeConflict {

@@ -1,5 +1,6 @@
 import { CloudEvent } from '@lib/contracts';
 import {
+  deterministicEventId,
   EventProducer,
   insertWithOutbox,
   OutboxRelays,
@@ -158,6 +159,11 @@ export class ChildRecords implements OnModuleInit, OnApplicationBootstrap {
     );
     for (const record of stored) this.latestVersions.set(record.nhsNumber, 1);
     return records.map((_, i) => !refused.has(i));
+  }
+
+  /** The version stored for an idempotency key, if any (a re-send, or what a withdrawal names). */
+  async held(idempotencyKey: string): Promise<BirthRecord | null> {
+    return this.heldVersion(deterministicEventId(idempotencyKey));
   }
 
   /** The version an event id was stored as, by the event-id index (one `_id` lookup each). */

@@ -14,6 +14,12 @@ export interface ChildState {
   /** The current residence was stated by a move (a birth's own address no longer applies). */
   residenceByMove: boolean;
   addressRecordId: string | null;
+  /**
+   * Every residence still stated: the birth's latest statement and each move not withdrawn. The
+   * current residence above is derived from it (`currentResidence`), so a withdrawn move can be
+   * undone without reading older versions.
+   */
+  residences: StatedResidence[];
   /** Flagged sensitive on the spine: no address, postcode or area leaves health. */
   sensitive: boolean;
   sharingObjection: boolean;
@@ -22,6 +28,8 @@ export interface ChildState {
   /** The version holding the birth's latest stated state (notification or correction). */
   birthRecordId: string | null;
   dateOfDeath: string | null;
+  /** How many death notifications were withdrawn: a later death notification is a new one. */
+  deathsRetracted: number;
   retracted: boolean;
 }
 
@@ -39,6 +47,11 @@ export interface Residence {
   recordId: string;
 }
 
+/** A residence and what stated it: the birth's own address, or a move. */
+export interface StatedResidence extends Residence {
+  statedBy: 'birth' | 'move';
+}
+
 export function stateOf(record: BirthRecord): ChildState {
   return {
     birthDate: record.birthDate,
@@ -50,13 +63,32 @@ export function stateOf(record: BirthRecord): ChildState {
     unplaced: record.unplaced ?? null,
     residenceByMove: record.residenceByMove ?? false,
     addressRecordId: record.addressRecordId ?? record._id,
+    residences: record.residences ?? residencesBefore(record),
     sensitive: record.sensitive ?? false,
     sharingObjection: record.sharingObjection ?? false,
     choices: record.choices ?? [],
     birthRecordId: record.birthRecordId ?? null,
     dateOfDeath: record.dateOfDeath ?? null,
+    deathsRetracted: record.deathsRetracted ?? 0,
     retracted: record.retracted ?? false,
   };
+}
+
+/** The residence a version stored before versions listed every stated residence. */
+function residencesBefore(record: BirthRecord): StatedResidence[] {
+  if (record.residenceFrom === null || record.residenceFrom === undefined) return [];
+  return [
+    {
+      postcodeDistrict: record.postcodeDistrict,
+      lsoa: record.lsoa ?? null,
+      centreId: record.centreId,
+      la: record.la,
+      unplaced: record.unplaced ?? null,
+      from: record.residenceFrom,
+      recordId: record.addressRecordId ?? record._id,
+      statedBy: record.residenceByMove ? 'move' : 'birth',
+    },
+  ];
 }
 
 /** The state before a child's first version. */
@@ -71,39 +103,67 @@ export function initialState(birthDate: string): ChildState {
     unplaced: null,
     residenceByMove: false,
     addressRecordId: null,
+    residences: [],
     sensitive: false,
     sharingObjection: false,
     choices: [],
     birthRecordId: null,
     dateOfDeath: null,
+    deathsRetracted: 0,
     retracted: false,
   };
 }
 
 /**
- * The residence after a version stating `residence`. A move replaces the current residence unless
- * that applies from a later date (a move reported late must not undo a later one); a birth's own
- * address (notification or correction) applies only until a move has been recorded.
+ * The residence after a version stating `residence`. A birth's own address (notification or
+ * correction) replaces the birth's earlier statement; a move is added to the moves stated.
  */
 export function withResidence(
   state: ChildState,
   residence: Residence,
   statedBy: 'birth' | 'move',
 ): ChildState {
-  if (statedBy === 'birth' && state.residenceByMove) return state;
-  if (statedBy === 'move' && state.residenceFrom !== null && residence.from < state.residenceFrom) {
-    return state;
+  const kept =
+    statedBy === 'birth'
+      ? state.residences.filter((r) => r.statedBy !== 'birth')
+      : state.residences;
+  return placed(state, [...kept, { ...residence, statedBy }]);
+}
+
+/** The residence once the move stated by version `recordId` is withdrawn. */
+export function withoutMove(state: ChildState, recordId: string): ChildState {
+  return placed(
+    state,
+    state.residences.filter((r) => !(r.statedBy === 'move' && r.recordId === recordId)),
+  );
+}
+
+/**
+ * Which stated residence holds: the latest-dated move (a move reported late must not undo a
+ * later one; on the same date the later statement), and the birth's own address until a move is
+ * stated; null when none is.
+ */
+export function currentResidence(residences: readonly StatedResidence[]): StatedResidence | null {
+  let current: StatedResidence | null = null;
+  for (const r of residences.filter((m) => m.statedBy === 'move')) {
+    if (current === null || r.from >= current.from) current = r;
   }
+  return current ?? residences.find((r) => r.statedBy === 'birth') ?? null;
+}
+
+function placed(state: ChildState, residences: StatedResidence[]): ChildState {
+  const current = currentResidence(residences);
   return {
     ...state,
-    postcodeDistrict: residence.postcodeDistrict,
-    lsoa: residence.lsoa,
-    centreId: residence.centreId,
-    la: residence.la,
-    residenceFrom: residence.from,
-    unplaced: residence.unplaced,
-    residenceByMove: statedBy === 'move',
-    addressRecordId: residence.recordId,
+    residences,
+    postcodeDistrict: current?.postcodeDistrict ?? null,
+    lsoa: current?.lsoa ?? null,
+    centreId: current?.centreId ?? null,
+    la: current?.la ?? null,
+    residenceFrom: current?.from ?? null,
+    unplaced: current?.unplaced ?? null,
+    residenceByMove: current?.statedBy === 'move',
+    addressRecordId: current?.recordId ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import {
   initialState,
   objectionInForce,
   withChoice,
+  withoutMove,
   withResidence,
   type Residence,
 } from './child-state';
@@ -13,7 +14,7 @@ const residence = (from: string, centreId: string): Residence => ({
   la: 'E06000999',
   unplaced: null,
   from,
-  recordId: `9995000016:${from}`,
+  recordId: `9995000016:${from}:${centreId}`,
 });
 
 describe('objectionInForce', () => {
@@ -73,5 +74,51 @@ describe('withResidence', () => {
 
   it('lets a correction move a child it placed itself', () => {
     expect(withResidence(born, residence('2026-04-09', 'C4'), 'birth').centreId).toBe('C4');
+  });
+
+  it('undoes a withdrawn move: back to the latest-dated move left, else the birth address', () => {
+    const july = residence('2026-07-15', 'C2');
+    const june = residence('2026-06-01', 'C3');
+    const moved = withResidence(withResidence(born, july, 'move'), june, 'move');
+    expect(moved.centreId).toBe('C2');
+    const withoutJuly = withoutMove(moved, july.recordId);
+    expect(withoutJuly).toMatchObject({
+      centreId: 'C3',
+      residenceFrom: '2026-06-01',
+      residenceByMove: true,
+      addressRecordId: june.recordId,
+    });
+    expect(withoutMove(withoutJuly, june.recordId)).toMatchObject({
+      centreId: 'C1',
+      residenceFrom: '2026-04-10',
+      residenceByMove: false,
+    });
+  });
+
+  it('keeps the birth address when a correction comes after a move, for when the move is withdrawn', () => {
+    const july = residence('2026-07-15', 'C2');
+    const corrected = withResidence(
+      withResidence(born, july, 'move'),
+      residence('2026-04-10', 'C4'),
+      'birth',
+    );
+    expect(corrected.centreId).toBe('C2');
+    expect(withoutMove(corrected, july.recordId).centreId).toBe('C4');
+    expect(corrected.residences.filter((r) => r.statedBy === 'birth')).toHaveLength(1);
+  });
+
+  it('leaves no residence once the only move of a child known by it is withdrawn', () => {
+    const arrived = residence('2026-05-01', 'C2');
+    const known = withResidence(initialState('2025-01-01'), arrived, 'move');
+    expect(withoutMove(known, arrived.recordId)).toMatchObject({
+      centreId: null,
+      la: null,
+      residenceFrom: null,
+      addressRecordId: null,
+    });
+  });
+
+  it('withdraws only the move named, never the birth address', () => {
+    expect(withoutMove(born, born.residences[0].recordId)).toEqual(born);
   });
 });

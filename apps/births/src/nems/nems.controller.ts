@@ -17,8 +17,9 @@ const CHANNEL: ChildEventChannel = 'nems';
  * notification `new` becomes the same stored birth and event as the JSON API or an extract row
  * would give; `update` is a correction keyed by the message's bundle id and `delete` retracts the
  * notification. A change of address is a move (a child born elsewhere becomes known by it), a
- * death notification a death. Deleting a death or an address change is parsed but not applied:
- * it answers 501, so a sender knows it was not done.
+ * death notification a death; their `update` corrects them (the same move date with the new
+ * address; the new date of death) and their `delete` withdraws them (ResidenceChangeRetracted,
+ * DeathRetracted).
  */
 @ApiTags('births')
 @ApiBearerAuth()
@@ -55,23 +56,35 @@ export class NemsController {
     } else if (birth) {
       const update = envelope.messageType === 'update';
       result = await this.applyBirth(birth, update, envelope.bundleId, receivedAt, submitter);
-    } else if (changeOfAddress && envelope.messageType !== 'delete') {
+    } else if (changeOfAddress) {
+      // A delete repeats the change it withdraws; an update states the corrected change, which
+      // (same date) replaces it.
       result = await this.answer(changeOfAddress.nhsNumber, () =>
-        this.children.recordMove(changeOfAddress, CHANNEL, receivedAt, submitter),
+        envelope.messageType === 'delete'
+          ? this.children.retractMove(changeOfAddress, CHANNEL, receivedAt)
+          : this.children.recordMove(changeOfAddress, CHANNEL, receivedAt, submitter),
       );
-    } else if (death && envelope.messageType !== 'delete') {
-      result = await this.answer(death.nhsNumber, () =>
-        this.children.recordDeath(death.nhsNumber, death.dateOfDeath, CHANNEL, receivedAt),
+    } else if (death) {
+      const { nhsNumber, dateOfDeath } = death;
+      result = await this.answer(nhsNumber, () =>
+        envelope.messageType === 'delete'
+          ? this.children.retractDeath(nhsNumber, dateOfDeath, CHANNEL, receivedAt)
+          : this.children.recordDeath(
+              nhsNumber,
+              dateOfDeath,
+              CHANNEL,
+              receivedAt,
+              envelope.messageType === 'update' ? 'correction' : 'notification',
+            ),
       );
     } else {
-      // Withdrawing a death or an address change would need its own event; say so, loudly.
-      throw fhirError(HttpStatus.NOT_IMPLEMENTED, {
+      throw fhirError(HttpStatus.BAD_REQUEST, {
         resourceType: 'OperationOutcome',
         issue: [
           {
             severity: 'error',
             code: 'not-supported',
-            diagnostics: `${envelope.eventCode} ${envelope.messageType} is understood but not applied`,
+            diagnostics: `${envelope.eventCode} carries nothing this service applies`,
           },
         ],
       });

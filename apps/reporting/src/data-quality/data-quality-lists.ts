@@ -345,9 +345,10 @@ export function lateRecords(
       const at = placed(r.out ? addDays(r.date, -1) : r.date);
       if (at) add(`residence:${eventId}`, 'move', r.date, { pseudonym: p, ...at });
     }
-    if (child.death) {
-      const at = placed(child.death.date);
-      if (at) add(`death:${p}`, 'death', child.death.date, { pseudonym: p, ...at });
+    const dateOfDeath = child.death?.date;
+    if (dateOfDeath) {
+      const at = placed(dateOfDeath);
+      if (at) add(`death:${p}`, 'death', dateOfDeath, { pseudonym: p, ...at });
     }
     for (const [contactId, k] of child.contacts) {
       const at = placed(k.contactDate);

@@ -522,7 +522,7 @@ export class FigureCalculator {
         ...(birth ? { birth } : {}),
         start: birth ? birth.birthDate : (firstIn?.date ?? birthDate),
         residences,
-        ...(c.death ? { deathDate: c.death.date } : {}),
+        ...(c.death?.date ? { deathDate: c.death.date } : {}),
         registrations: (registrationsOf.get(c.pseudonym) ?? []).sort(
           (a, b) =>
             a.registeredOn.localeCompare(b.registeredOn) || a.childId.localeCompare(b.childId),

@@ -12,6 +12,7 @@ import type {
   OutreachContactRecordedFactsV1,
   RegistrationWithdrawnFactsV1,
   ResidenceChangedFactsV1,
+  ResidenceChangeRetractedV1,
   SharingObjectionFactsV1,
   WeighedSharingChoice,
 } from '@lib/contracts';
@@ -73,7 +74,8 @@ export interface LedgerChild {
   /** Version of a retraction (a birth of a higher version revives the child). */
   retractedVersion?: number;
   residences: Map<string, LedgerResidence>;
-  death?: { date: string; version: number };
+  /** The latest death statement: `date` null once the death notification was withdrawn. */
+  death?: { date: string | null; version: number };
   contacts: Map<string, LedgerContact>;
   /** The parent's sharing choices (births and HV), by event id: see objectionInForceOf. */
   sharingChoices: Map<string, WeighedSharingChoice>;
@@ -270,12 +272,18 @@ export class FiguresLedger {
         });
         return true;
       }
-      case 'DeathNotified': {
+      case 'DeathNotified':
+      case 'DeathRetracted': {
         const f = data.facts as { nhsNumber: string; dateOfDeath: string };
         const child = this.child(this.pseudonymOf(f.nhsNumber));
-        if (!child.death || child.death.version < version)
-          child.death = { date: f.dateOfDeath, version };
+        const date = event.type === 'DeathNotified' ? f.dateOfDeath : null;
+        if (!child.death || child.death.version < version) child.death = { date, version };
         return true;
+      }
+      case 'ResidenceChangeRetracted': {
+        const f = data.facts as ResidenceChangeRetractedV1['facts'];
+        // Forgotten as if never stated (replay meets the change first: same key, same partition).
+        return this.child(this.pseudonymOf(f.nhsNumber)).residences.delete(f.retractedEventId);
       }
       case 'ContactRecorded':
       case 'ContactAmended':

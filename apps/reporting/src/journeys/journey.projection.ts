@@ -103,6 +103,8 @@ export class JourneyProjection implements OnModuleInit {
       case 'SharingObjectionWithdrawn':
       case 'ResidenceChanged':
       case 'DeathNotified':
+      case 'DeathRetracted':
+      case 'ResidenceChangeRetracted':
       case 'BirthRetracted': {
         // Later events about the child from births and health visiting: facts only (no
         // identities). Antenatal contacts are the mother's, not the child's.

@@ -94,4 +94,53 @@ describe('outreach worklist', () => {
     ];
     expect(worklistAfter(events)).toEqual(['9990000006']);
   });
+
+  it('takes back what a withdrawn death or move did', () => {
+    const died = event(
+      'DeathNotified',
+      { nhsNumber: '9990000001', dateOfDeath: '2026-10-20' },
+      { subjectversion: 2 },
+    );
+    const movedOut = event(
+      'ResidenceChanged',
+      {
+        nhsNumber: '9990000002',
+        birthDate: '2026-09-02',
+        direction: 'out',
+        effectiveDate: '2026-10-10',
+      },
+      { subjectversion: 2 },
+    );
+    const before = [
+      born('9990000001', '2026-09-01'),
+      born('9990000002', '2026-09-02'),
+      died,
+      movedOut,
+    ];
+    expect(worklistAfter(before)).toEqual([]);
+    const withdrawn = [
+      ...before,
+      event(
+        'DeathRetracted',
+        { nhsNumber: '9990000001', dateOfDeath: '2026-10-20' },
+        { subjectversion: 3 },
+      ),
+      event(
+        'ResidenceChangeRetracted',
+        {
+          nhsNumber: '9990000002',
+          retractedEventId: movedOut.id,
+          effectiveDate: '2026-10-10',
+          residenceNow: { from: '2026-09-02', postcodeDistrict: null, lsoa: 'L1', centreId: 'C1' },
+        },
+        { subjectversion: 3 },
+      ),
+    ];
+    expect(worklistAfter(withdrawn)).toEqual(['9990000001', '9990000002']);
+    // A copy of the earlier death (another event id, its version) does not undo the withdrawal.
+    expect(worklistAfter([...withdrawn, { ...died, id: 'again' }])).toEqual([
+      '9990000001',
+      '9990000002',
+    ]);
+  });
 });

@@ -85,6 +85,23 @@ export class RecordDeathDto {
   dateOfDeath!: string;
 }
 
+/** Which recorded move is withdrawn: its date and the postcode it stated (none: moved out). */
+export class RetractMoveDto {
+  @ApiProperty({ description: 'The date the withdrawn move said the family moved', format: 'date' })
+  @IsCalendarDate('effectiveDate')
+  effectiveDate!: string;
+
+  @ApiPropertyOptional({
+    description: 'Postcode the withdrawn move stated; absent for a move out',
+    example: 'QX4 2AB',
+  })
+  @IsOptional()
+  @toPostcode
+  @IsString()
+  @Matches(UK_POSTCODE, { message: 'postcode must be a UK postcode such as QX1 4ZZ' })
+  postcode?: string;
+}
+
 /** A parent's sharing choice: an objection, or its withdrawal, from a date. */
 export class SharingChoiceDto {
   @ApiProperty({

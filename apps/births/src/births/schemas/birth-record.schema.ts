@@ -1,6 +1,6 @@
 import type { OutboxFields } from '@lib/kafka';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { UnplacedReason } from '../child-state';
+import type { StatedResidence, UnplacedReason } from '../child-state';
 
 /** What a child record version says happened (one event each, on births.child.v1). */
 export const CHILD_RECORD_KINDS = [
@@ -9,6 +9,8 @@ export const CHILD_RECORD_KINDS = [
   'retracted',
   'residence-changed',
   'died',
+  'death-retracted',
+  'residence-retracted',
   'objection-recorded',
   'objection-withdrawn',
 ] as const;
@@ -95,6 +97,10 @@ export class BirthRecord {
   @Prop({ type: String, default: null })
   addressRecordId!: string | null;
 
+  /** Every residence still stated after this version (see ChildState.residences). */
+  @Prop({ type: [Object], default: undefined })
+  residences?: StatedResidence[];
+
   /** The sharing choice this version states, if any (a birth's flag, or an objection event). */
   @Prop({ type: Object, default: null })
   choice!: SharingChoice | null;
@@ -113,6 +119,10 @@ export class BirthRecord {
 
   @Prop({ type: String, default: null })
   dateOfDeath!: string | null;
+
+  /** How many death notifications of this child were withdrawn so far. */
+  @Prop({ type: Number, default: 0 })
+  deathsRetracted!: number;
 
   /** The notification was withdrawn by its source: figures and worklists drop the child. */
   @Prop({ type: Boolean, default: false })
