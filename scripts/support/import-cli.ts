@@ -154,6 +154,9 @@ async function main(command: ImportCommand, argv: string[]): Promise<void> {
     stream: process.stderr,
     format: `${basename(args.file)} [{bar}] {percentage}% | {sent} of {size} sent | {rows} rows sent{state}`,
     hideCursor: true,
+    // Not a terminal (a log, CI): a progress line every 5 s and the last one, not nothing.
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
     barCompleteChar: '█',
     barIncompleteChar: '░',
   });

@@ -3,7 +3,12 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { parse } from 'csv-parse/sync';
 import type { KafkaMessage } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
+import { basename, join } from 'node:path';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -476,6 +481,53 @@ describe('births: importing a live-birth extract (POST /births/imports)', () => 
       const got = await getImport(importId).expect(200);
       expect(got.body.status).toBe('failed');
       expect(await rejectedRows(importId)).toEqual([]);
+    });
+  });
+
+  describe('the import:births command', () => {
+    it('should import a file with its progress bar, print the counts and where the rejected rows are', async () => {
+      const cli = join(__dirname, '../../dist/scripts/import-births.js');
+      // Built by `npm test` (and `npm run build`) before the tests run.
+      expect(existsSync(cli)).toBe(true);
+      const generated = [
+        ...syntheticExtractRows({ rows: 30, nhsNumbers, invalidEvery: 10, duplicateEvery: 0 }),
+      ];
+      const file = join(tmpdir(), `cli-extract-${randomUUID()}.csv`);
+      writeFileSync(file, syntheticExtractHeader() + generated.map((r) => r.line).join(''));
+      const url = `http://127.0.0.1:${(server().address() as AddressInfo).port}`;
+      try {
+        const run = await promisify(execFile)(
+          process.execPath,
+          [cli, file, '--url', url, '--token', feed, '--file-name', 'cli.csv'],
+          { timeout: 60_000 },
+        ).then(
+          ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+          (failed: { code?: number; stdout?: string; stderr?: string }) => ({
+            code: failed.code ?? -1,
+            stdout: failed.stdout ?? '',
+            stderr: failed.stderr ?? '',
+          }),
+        );
+        expect(run.code).toBe(0);
+        const importId = /^import ([0-9a-f-]{36}): completed \(cli\.csv\)$/m.exec(run.stdout)?.[1];
+        expect(importId).toBeDefined();
+        expect(run.stdout).toContain('rows read 30: 27 accepted, 0 duplicates, 3 rejected');
+        expect(run.stdout).toContain(
+          `rejected rows (3 problems): ${url}/births/imports/${importId}/rejected-rows`,
+        );
+        // The progress bar, on stderr: the file's name and the whole file sent.
+        expect(run.stderr).toMatch(new RegExp(`${basename(file)} \\[[█░]+\\] 100%`));
+        const resource = await getImport(importId!).expect(200);
+        expect(resource.body).toMatchObject({
+          status: 'completed',
+          counts: { rowsRead: 30, accepted: 27, duplicates: 0, rejected: 3 },
+        });
+        expect((await rejectedRows(importId!)).map((l) => Number(l.row))).toEqual(
+          generated.filter((r) => r.kind === 'invalid').map((r) => r.row),
+        );
+      } finally {
+        unlinkSync(file);
+      }
     });
   });
 
