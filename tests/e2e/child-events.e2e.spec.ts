@@ -260,6 +260,14 @@ describe('births: sharing choices, deaths, moves and retractions', () => {
       postcode: 'QS2 2BB',
     }).expect(404);
     expect(never.body.message).toMatch(/no change of address to QS2 2BB from 2026-08-01/);
+    const malformed = await post(`/births/${child}/moves/retraction`, {
+      effectiveDate: '15 July',
+      postcode: 'NOWHERE',
+      direction: 'in',
+    }).expect(400);
+    expect(JSON.stringify(malformed.body)).toMatch(/effectiveDate/);
+    expect(JSON.stringify(malformed.body)).toMatch(/postcode must be a UK postcode/);
+    expect(JSON.stringify(malformed.body)).toMatch(/direction/);
 
     await post(`/births/${child}/death`, { dateOfDeath: '2026-09-03' }).expect(201);
     await post(`/births/${child}/death/correction`, { dateOfDeath: '2026-09-05' }).expect(201);

@@ -77,14 +77,7 @@ export class ChildEventsController {
     @Body() death: RecordDeathDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChildEventResult & { nhsNumber: string }> {
-    refuseIfAny(notInFuture('dateOfDeath', death.dateOfDeath));
-    const result = await this.children.recordDeath(
-      nhsNumber,
-      death.dateOfDeath,
-      CHANNEL,
-      new Date(),
-    );
-    return answer(res, nhsNumber, result);
+    return this.death(nhsNumber, death, 'notification', res);
   }
 
   @Post('moves/retraction')
@@ -114,15 +107,7 @@ export class ChildEventsController {
     @Body() death: RecordDeathDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChildEventResult & { nhsNumber: string }> {
-    refuseIfAny(notInFuture('dateOfDeath', death.dateOfDeath));
-    const result = await this.children.recordDeath(
-      nhsNumber,
-      death.dateOfDeath,
-      CHANNEL,
-      new Date(),
-      'correction',
-    );
-    return answer(res, nhsNumber, result);
+    return this.death(nhsNumber, death, 'correction', res);
   }
 
   @Post('death/retraction')
@@ -186,6 +171,23 @@ export class ChildEventsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.sharingChoice(nhsNumber, false, choice, principal, res);
+  }
+
+  private async death(
+    nhsNumber: string,
+    death: RecordDeathDto,
+    as: 'notification' | 'correction',
+    res: Response,
+  ): Promise<ChildEventResult & { nhsNumber: string }> {
+    refuseIfAny(notInFuture('dateOfDeath', death.dateOfDeath));
+    const result = await this.children.recordDeath(
+      nhsNumber,
+      death.dateOfDeath,
+      CHANNEL,
+      new Date(),
+      as,
+    );
+    return answer(res, nhsNumber, result);
   }
 
   private async sharingChoice(

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
@@ -86,21 +86,10 @@ export class RecordDeathDto {
 }
 
 /** Which recorded move is withdrawn: its date and the postcode it stated (none: moved out). */
-export class RetractMoveDto {
-  @ApiProperty({ description: 'The date the withdrawn move said the family moved', format: 'date' })
-  @IsCalendarDate('effectiveDate')
-  effectiveDate!: string;
-
-  @ApiPropertyOptional({
-    description: 'Postcode the withdrawn move stated; absent for a move out',
-    example: 'QX4 2AB',
-  })
-  @IsOptional()
-  @toPostcode
-  @IsString()
-  @Matches(UK_POSTCODE, { message: 'postcode must be a UK postcode such as QX1 4ZZ' })
-  postcode?: string;
-}
+export class RetractMoveDto extends PickType(RecordMoveDto, [
+  'effectiveDate',
+  'postcode',
+] as const) {}
 
 /** A parent's sharing choice: an objection, or its withdrawal, from a date. */
 export class SharingChoiceDto {
