@@ -171,7 +171,8 @@ export class ChildEventsService {
     as: 'notification' | 'correction' = 'notification',
   ): Promise<ChildEventResult> {
     const before = await this.records.latest(nhsNumber);
-    const withdrawn = before?.deathsRetracted ?? 0;
+    // Through stateOf: versions stored before withdrawals existed have no count.
+    const withdrawn = before ? stateOf(before).deathsRetracted : 0;
     if (as === 'correction' && before?.dateOfDeath === dateOfDeath) {
       return { eventId: before.eventId, version: before.version, created: false };
     }
@@ -219,7 +220,7 @@ export class ChildEventsService {
   ): Promise<ChildEventResult> {
     const before = await this.records.latest(nhsNumber);
     if (!before) throw unknownChild();
-    const withdrawn = before.deathsRetracted;
+    const withdrawn = stateOf(before).deathsRetracted;
     if (!before.dateOfDeath && withdrawn > 0) {
       // Withdrawn already (a re-send): answered with the withdrawal held.
       const held = await this.records.held(deathRetractedKey(nhsNumber, withdrawn - 1));
@@ -234,17 +235,14 @@ export class ChildEventsService {
           `the death recorded for this child is on ${latest.dateOfDeath}, not ${dateOfDeath}`,
         );
       }
+      const state = stateOf(latest);
       const data: DeathRetractedV1 = { facts: { nhsNumber, dateOfDeath, channel } };
       return Promise.resolve({
         kind: 'death-retracted',
         type: 'DeathRetracted',
         time: receivedAt.toISOString(),
         data,
-        state: {
-          ...stateOf(latest),
-          dateOfDeath: null,
-          deathsRetracted: latest.deathsRetracted + 1,
-        },
+        state: { ...state, dateOfDeath: null, deathsRetracted: state.deathsRetracted + 1 },
         choice: null,
         contentHash: digest({ deathRetracted: dateOfDeath }),
       });

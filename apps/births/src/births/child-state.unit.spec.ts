@@ -1,6 +1,8 @@
+import type { BirthRecord } from './schemas/birth-record.schema';
 import {
   initialState,
   objectionInForce,
+  stateOf,
   withChoice,
   withoutMove,
   withResidence,
@@ -120,5 +122,39 @@ describe('withResidence', () => {
 
   it('withdraws only the move named, never the birth address', () => {
     expect(withoutMove(born, born.residences[0].recordId)).toEqual(born);
+  });
+});
+
+describe('stateOf a version stored before versions listed residences and withdrawn deaths', () => {
+  const old = {
+    _id: '9995000016:3',
+    birthDate: '2026-04-10',
+    postcodeDistrict: 'QS2',
+    lsoa: 'E01999998',
+    centreId: 'C2',
+    la: 'E06000999',
+    residenceFrom: '2026-07-15',
+    residenceByMove: true,
+    addressRecordId: '9995000016:2',
+    dateOfDeath: '2026-09-03',
+  } as unknown as BirthRecord;
+
+  it('reads its current residence as the one stated, by what stated it, and no death withdrawn', () => {
+    const state = stateOf(old);
+    expect(state.residences).toEqual([
+      {
+        postcodeDistrict: 'QS2',
+        lsoa: 'E01999998',
+        centreId: 'C2',
+        la: 'E06000999',
+        unplaced: null,
+        from: '2026-07-15',
+        recordId: '9995000016:2',
+        statedBy: 'move',
+      },
+    ]);
+    expect(state.deathsRetracted).toBe(0);
+    // A later move still applies by the same rule.
+    expect(withResidence(state, residence('2026-08-01', 'C3'), 'move').centreId).toBe('C3');
   });
 });
