@@ -123,6 +123,39 @@ describe('Kafka library on a real broker', () => {
       expect(ajv.validate(schema, event.data)).toBe(true);
     });
 
+    it('should know the partition each key is written to (the relay sends one partition a request)', async () => {
+      const keys = nhsNumbers.take(24);
+      await producer.publishEvents(
+        keys.map((key) => ({ topic: TOPIC, key, event: birthEvent(producer, key) })),
+      );
+      const consumer = connection.kafka.consumer({ groupId: `partition-check-${randomUUID()}` });
+      const stored = new Map<string, number>();
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('not all keys read back')), 60_000);
+          void consumer.run({
+            eachMessage: ({ partition, message }) => {
+              const key = message.key?.toString();
+              if (key && keys.includes(key)) stored.set(key, partition);
+              if (stored.size === keys.length) {
+                clearTimeout(timer);
+                resolve();
+              }
+              return Promise.resolve();
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(new Set(stored.values()).size).toBeGreaterThan(1);
+      for (const key of keys)
+        expect([key, producer.partitionOf(TOPIC, key)]).toEqual([key, stored.get(key)]);
+      expect(producer.partitionOf('not.a.contract.topic', keys[0])).toBeUndefined();
+    });
+
     it('should refuse to publish an event that breaks its contract', async () => {
       await expect(
         producer.publish({

@@ -49,6 +49,9 @@ export class EventProducer {
   private readonly producer: Producer;
   private connected?: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Computes partitions as the producer does (a partitioner of our own: it keeps no state by key). */
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionCounts: Map<string, number>;
 
   constructor(
     connection: KafkaConnection,
@@ -56,6 +59,7 @@ export class EventProducer {
     private readonly source: string,
     private readonly logger: Logger,
   ) {
+    this.partitionCounts = new Map(registry.topics().map((t) => [t.name, t.partitions]));
     this.producer = connection.kafka.producer({
       allowAutoTopicCreation: false,
       // murmur2 on the key, as Java clients partition: one NHS number → one partition for everyone.
@@ -63,6 +67,27 @@ export class EventProducer {
       idempotent: false,
       maxInFlightRequests: 1,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  /**
+   * The partition the producer will write a keyed event to, as its partitioner computes it (murmur2
+   * of the key modulo the topic's partition count in the contracts); undefined for a topic the
+   * contracts do not declare. The relay groups a send by it (see OutboxRelay).
+   */
+  partitionOf(topic: string, key: string): number | undefined {
+    const partitions = this.partitionCounts.get(topic);
+    if (partitions === undefined) return undefined;
+    return this.partitioner({
+      topic,
+      partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+        partitionErrorCode: 0,
+      })),
+      message: { key, value: null },
     });
   }
 

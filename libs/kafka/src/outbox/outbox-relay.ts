@@ -159,9 +159,10 @@ export class OutboxRelay {
         sendable.push(doc);
         sending.add(doc._id);
       }
-      for (let i = 0; i < sendable.length; i += SEND_CHUNK) {
+      for (const chunk of partitionChunks(sendable, (doc) =>
+        this.producer.partitionOf(doc.outbox.topic, doc.outbox.key),
+      )) {
         if (this.stopped && published > 0) return { published, more: false };
-        const chunk = sendable.slice(i, i + SEND_CHUNK);
         try {
           await this.breaker.fire(chunk.map((doc) => doc.outbox));
         } catch (error) {
@@ -188,12 +189,41 @@ export class OutboxRelay {
 const ORPHAN_MARKER_MS = 60_000;
 const LOAD_CONCURRENCY = 8;
 /**
- * Events per produce request: one. kafkajs retries a produce request that failed on one
- * partition (a leader moving) as a whole, re-sending the events that had already been written
- * (the producer is not idempotent): with several events per request, fresh topics got 2-3 copies
- * of one event in our tests.
+ * Most events in one produce request. A request holds one partition's events only: kafkajs
+ * retries a failed request whole, and a request spanning partitions that failed on one of them
+ * (a leader moving) wrote the others' events again (the producer is not idempotent: fresh topics
+ * got 2-3 copies of one event in our tests). One partition's batch is written whole or not at all.
  */
-const SEND_CHUNK = 1;
+const MAX_CHUNK = 200;
+
+/**
+ * The documents in produce requests of one topic-partition each (at most MAX_CHUNK), each
+ * partition's in the order given, so a key's events keep their order. A document whose partition
+ * is unknown goes alone.
+ */
+export function partitionChunks<T extends { outbox: { topic: string } }>(
+  docs: readonly T[],
+  partitionOf: (doc: T) => number | undefined,
+): T[][] {
+  const chunks: T[][] = [];
+  const open = new Map<string, T[]>();
+  for (const doc of docs) {
+    const partition = partitionOf(doc);
+    if (partition === undefined) {
+      chunks.push([doc]);
+      continue;
+    }
+    const at = `${doc.outbox.topic}\u0000${partition}`;
+    let chunk = open.get(at);
+    if (!chunk || chunk.length >= MAX_CHUNK) {
+      chunk = [];
+      open.set(at, chunk);
+      chunks.push(chunk);
+    }
+    chunk.push(doc);
+  }
+  return chunks;
+}
 
 /**
  * Removes markers: with `few` markers left, in one `$in` delete (the store scans them all for
