@@ -1,6 +1,6 @@
 import { CloudEvent, ContractRegistry } from '@lib/contracts';
 import { currentCorrelationId } from '@lib/logging';
-import { IHeaders, Message, Partitioners, Producer } from 'kafkajs';
+import { IHeaders, Message, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaConnection } from './kafka-connection';
 
@@ -51,7 +51,8 @@ export class EventProducer {
   private queue: Promise<unknown> = Promise.resolve();
   /** Computes partitions as the producer does (a partitioner of our own: it keeps no state by key). */
   private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly partitionCounts: Map<string, number>;
+  /** Each contract topic's partitions, as the partitioner is given them (built once: hot path). */
+  private readonly partitionMetadata: Map<string, PartitionMetadata[]>;
 
   constructor(
     connection: KafkaConnection,
@@ -59,7 +60,18 @@ export class EventProducer {
     private readonly source: string,
     private readonly logger: Logger,
   ) {
-    this.partitionCounts = new Map(registry.topics().map((t) => [t.name, t.partitions]));
+    this.partitionMetadata = new Map(
+      registry.topics().map((t) => [
+        t.name,
+        Array.from({ length: t.partitions }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [0],
+          isr: [0],
+          partitionErrorCode: 0,
+        })),
+      ]),
+    );
     this.producer = connection.kafka.producer({
       allowAutoTopicCreation: false,
       // murmur2 on the key, as Java clients partition: one NHS number → one partition for everyone.
@@ -76,19 +88,9 @@ export class EventProducer {
    * contracts do not declare. The relay groups a send by it (see OutboxRelay).
    */
   partitionOf(topic: string, key: string): number | undefined {
-    const partitions = this.partitionCounts.get(topic);
-    if (partitions === undefined) return undefined;
-    return this.partitioner({
-      topic,
-      partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
-        partitionId,
-        leader: 0,
-        replicas: [0],
-        isr: [0],
-        partitionErrorCode: 0,
-      })),
-      message: { key, value: null },
-    });
+    const partitionMetadata = this.partitionMetadata.get(topic);
+    if (!partitionMetadata) return undefined;
+    return this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
   }
 
   buildEvent<T>(request: PublishRequest<T>): CloudEvent<T> {

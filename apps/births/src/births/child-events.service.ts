@@ -259,14 +259,13 @@ export class ChildEventsService {
     receivedAt: Date,
   ): Promise<ChildEventResult> {
     const { nhsNumber } = input;
-    const moveEventId = deterministicEventId(moveKey(input));
     const move = await this.records.held(moveKey(input));
     if (!move) {
       throw new NotFoundException(
         `no change of address to ${input.postcode ?? 'no postcode'} from ${input.effectiveDate} is recorded for this child`,
       );
     }
-    const key = `residence-change-retracted:${moveEventId}`;
+    const key = `residence-change-retracted:${move.eventId}`;
     return this.append(nhsNumber, key, receivedAt, (latest) => {
       if (!latest) throw unknownChild();
       const after = withoutMove(stateOf(latest), move._id);
@@ -274,7 +273,7 @@ export class ChildEventsService {
       const data: ResidenceChangeRetractedV1 = {
         facts: {
           nhsNumber,
-          retractedEventId: moveEventId,
+          retractedEventId: move.eventId,
           effectiveDate: input.effectiveDate,
           residenceNow: now
             ? {
@@ -295,7 +294,7 @@ export class ChildEventsService {
         data,
         state: after,
         choice: null,
-        contentHash: digest({ residenceChangeRetracted: moveEventId }),
+        contentHash: digest({ residenceChangeRetracted: move.eventId }),
       });
     });
   }
